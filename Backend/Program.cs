@@ -1,1 +1,15 @@
-var builder = WebApplication.CreateBuilder(args); builder.AddServiceDefaults(); var app = builder.Build(); app.MapDefaultEndpoints(); app.Run();
+using AspireResilience.Backend.Apis;
+using AspireResilience.Backend.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddBackendServices();
+
+var app = builder.Build();
+
+app.UseWebSockets();
+app.MapGatewayApi();
+app.MapDefaultEndpoints();
+
+app.Run();

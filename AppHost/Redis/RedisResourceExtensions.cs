@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AspireResilience.AppHost.Redis;
+
+public static class RedisResourceExtensions
+{
+    /// <summary>
+    /// A real Redis: the container integration when a container runtime answers (or
+    /// <c>Redis:Mode=container</c>), otherwise the machine's <c>redis-server</c> as an
+    /// executable with append-only persistence under <paramref name="dataDirectory"/>.
+    /// </summary>
+    public static IResourceBuilder<IResourceWithConnectionString> AddRealRedis(
+        this IDistributedApplicationBuilder builder, string name, string dataDirectory)
+    {
+        var mode = builder.Configuration["Redis:Mode"] ?? "auto";
+        if (mode == "container" || (mode == "auto" && ContainerRuntimeAnswers()))
+        {
+            return builder.AddRedis(name).WithDataBindMount(dataDirectory).WithPersistence();
+        }
+
+        var server = FindOnPath("redis-server") ?? throw new DistributedApplicationException(
+            "Redis is needed but neither a container runtime nor redis-server was found: install redis-server (Debian: sudo apt-get install -y redis-server).");
+        Directory.CreateDirectory(dataDirectory);
+
+        var resource = new RedisServerResource(name, server, dataDirectory);
+        var healthCheckKey = $"{name}_ping";
+        builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
+            healthCheckKey, _ => new RedisPingHealthCheck(resource), failureStatus: null, tags: null));
+
+        return builder.AddResource(resource)
+            .WithEndpoint(name: RedisServerResource.EndpointName, scheme: "tcp")
+            .WithArgs(context =>
+            {
+                context.Args.Add("--port");
+                context.Args.Add(resource.Endpoint.Property(EndpointProperty.TargetPort));
+                context.Args.Add("--bind");
+                context.Args.Add("127.0.0.1");
+                context.Args.Add("--dir");
+                context.Args.Add(dataDirectory);
+                // RDB snapshots off: the append-only file is the one persistence switch.
+                context.Args.Add("--save");
+                context.Args.Add("");
+                context.Args.Add("--appendonly");
+                context.Args.Add(resource.Persistence ? "yes" : "no");
+                context.Args.Add("--appendfsync");
+                context.Args.Add("everysec");
+            })
+            .WithHealthCheck(healthCheckKey);
+    }
+
+    private static bool ContainerRuntimeAnswers()
+    {
+        var docker = FindOnPath("docker") ?? FindOnPath("podman");
+        if (docker is null) return false;
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(docker, "info --format {{.ServerVersion}}")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            });
+            if (process is null) return false;
+            if (!process.WaitForExit(TimeSpan.FromSeconds(5)))
+            {
+                process.Kill(entireProcessTree: true);
+                return false;
+            }
+            return process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    private static string? FindOnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, program))
+            .FirstOrDefault(File.Exists);
+}

@@ -1,0 +1,12 @@
+namespace AspireResilience.Backend.Agents;
+
+/// <summary>Produces an answer as chunks. Must be deterministic for a given request, so a run
+/// resumed from a checkpoint (possibly by another process) continues the same text.</summary>
+public interface IAgent
+{
+    IReadOnlyList<string> Answer(AgentRequest request);
+}
+
+/// <param name="Prompt">The user's text.</param>
+/// <param name="History">How many context entries (prompts and answers) preceded this prompt.</param>
+public sealed record AgentRequest(string Prompt, int History);

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using StackExchange.Redis;
+
+namespace AspireResilience.Backend.Auth;
+
+/// <summary>
+/// Validates access tokens: RS256 only (no <c>none</c>, no HMAC confusion), issuer, audience,
+/// lifetime with a small skew, and the AuthService's revocation list in Redis.
+/// </summary>
+public sealed class AccessTokenValidator(
+    JwksKeyProvider keys,
+    IConnectionMultiplexer redis,
+    IOptions<TokenValidationOptions> options,
+    TimeProvider time)
+{
+    private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
+
+    public async Task<TokenCheck> ValidateAsync(string token, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (token.Length == 0 || token.Length > settings.MaxTokenLength || !Handler.CanReadToken(token))
+        {
+            return TokenCheck.Fail(TokenFailure.Invalid);
+        }
+        var kid = Handler.ReadJsonWebToken(token).Kid;
+        var key = string.IsNullOrEmpty(kid) ? null : await keys.FindAsync(kid, cancellationToken);
+        if (key is null) return TokenCheck.Fail(TokenFailure.Invalid);
+
+        var result = await Handler.ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = settings.Issuer,
+            ValidAudience = settings.Audience,
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            IssuerSigningKey = key,
+            TryAllIssuerSigningKeys = false,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ClockSkew = settings.ClockSkew,
+            LifetimeValidator = (notBefore, expires, _, p) => LifetimeIsValid(notBefore, expires, p.ClockSkew),
+        });
+        if (!result.IsValid)
+        {
+            // The handler checks the signature before the lifetime, so "expired" is only said of a genuine token.
+            return TokenCheck.Fail(result.Exception is SecurityTokenExpiredException ? TokenFailure.Expired : TokenFailure.Invalid);
+        }
+
+        var jwt = (JsonWebToken)result.SecurityToken;
+        var identity = new TokenIdentity(
+            jwt.Subject,
+            jwt.Id,
+            jwt.TryGetPayloadValue<string>("fid", out var fid) ? fid : null,
+            new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
+        if (string.IsNullOrEmpty(identity.Subject)) return TokenCheck.Fail(TokenFailure.Invalid);
+        return await IsRevokedAsync(identity) ? TokenCheck.Fail(TokenFailure.Revoked) : new TokenCheck(identity, TokenFailure.None);
+    }
+
+    // Our own lifetime rule, so that "now" comes from the injected TimeProvider.
+    private bool LifetimeIsValid(DateTime? notBefore, DateTime? expires, TimeSpan skew)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        if (expires is null || expires.Value.ToUniversalTime() + skew < now)
+        {
+            throw new SecurityTokenExpiredException("The token has expired.") { Expires = expires ?? DateTime.MinValue };
+        }
+        return notBefore is null || notBefore.Value.ToUniversalTime() - skew <= now;
+    }
+
+    private async Task<bool> IsRevokedAsync(TokenIdentity identity)
+    {
+        var db = redis.GetDatabase();
+        var jti = identity.TokenId is { Length: > 0 } ? db.KeyExistsAsync($"auth:revoked-jti:{identity.TokenId}") : Task.FromResult(false);
+        var family = identity.FamilyId is { Length: > 0 } ? db.KeyExistsAsync($"auth:revoked-family:{identity.FamilyId}") : Task.FromResult(false);
+        return await jti || await family;
+    }
+}

@@ -1,0 +1,23 @@
+namespace AspireResilience.Backend.Auth;
+
+/// <summary>How the backend checks access tokens. Section <c>Auth</c>.</summary>
+public sealed class TokenValidationOptions
+{
+    /// <summary>Expected <c>iss</c>. Defaults to <c>aspire-resilience-auth</c>.</summary>
+    public string Issuer { get; set; } = "aspire-resilience-auth";
+
+    /// <summary>Expected <c>aud</c>. Defaults to <c>aspire-resilience-backend</c>.</summary>
+    public string Audience { get; set; } = "aspire-resilience-backend";
+
+    /// <summary>Where the signing keys are, found by service discovery. Defaults to <c>http://authservice/.well-known/jwks.json</c>.</summary>
+    public Uri JwksUri { get; set; } = new("http://authservice/.well-known/jwks.json");
+
+    /// <summary>Tolerated clock difference for <c>exp</c>/<c>nbf</c>. Seconds, not the library's 5 minutes. Defaults to 5 s.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Least time between two JWKS fetches caused by an unknown <c>kid</c>. Defaults to 5 s.</summary>
+    public TimeSpan JwksRefetchInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest token accepted, in characters. Defaults to 4096.</summary>
+    public int MaxTokenLength { get; set; } = 4096;
+}

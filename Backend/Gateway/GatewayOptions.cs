@@ -1,0 +1,38 @@
+namespace AspireResilience.Backend.Gateway;
+
+/// <summary>Limits and timings of the WebSocket gateway. Section <c>Gateway</c>.</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>Time allowed for the first frame (<c>hello</c>). Defaults to 5 s.</summary>
+    public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>WebSocket ping interval; also sent to clients as <c>heartbeatMs</c>. Defaults to 5 s.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a ping may go unanswered before the connection is aborted. Defaults to 10 s.</summary>
+    public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Largest client frame in bytes; larger closes with 1009. Defaults to 16 KiB.</summary>
+    public int MaxFrameBytes { get; set; } = 16 * 1024;
+
+    /// <summary>Longest prompt text in characters. Defaults to 4,000.</summary>
+    public int MaxPromptChars { get; set; } = 4_000;
+
+    /// <summary>Sustained client frames per second; a flood above it closes with 1008. Defaults to 50.</summary>
+    public int FramesPerSecond { get; set; } = 50;
+
+    /// <summary>Frames a client may send in a burst. Defaults to 100.</summary>
+    public int FrameBurst { get; set; } = 100;
+
+    /// <summary>Bad frames tolerated (each answered with <c>error</c>) before closing with 1008. Defaults to 5.</summary>
+    public int MaxBadFrames { get; set; } = 5;
+
+    /// <summary>How long before expiry <c>token.expiring</c> is sent. Defaults to 30 s.</summary>
+    public TimeSpan TokenExpiryLead { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Safety net for lost pub/sub notifications: the outbox is re-read at least this often. Defaults to 1 s.</summary>
+    public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Origins allowed to open a socket (browsers send one; other clients do not). Empty allows none but non-browser clients.</summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+}

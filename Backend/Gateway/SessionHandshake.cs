@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using AspireResilience.Backend.Auth;
+using AspireResilience.Backend.Sessions;
+using AspireResilience.Backend.Telemetry;
+using AspireResilience.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace AspireResilience.Backend.Gateway;
+
+/// <summary>
+/// Decides what a valid <c>hello</c> attaches to: a new session, the resumed one, or a fresh
+/// one with the reason the resume failed. A failed resume is an answer, not a close; only a
+/// foreign owner (4003) or a client ahead of the server (4400) closes.
+/// </summary>
+public sealed partial class SessionHandshake(
+    SessionStore sessions,
+    IOptions<GatewayOptions> gateway,
+    IOptions<SessionStoreOptions> sessionOptions)
+{
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex SessionIdFormat();
+
+    public async Task<HandshakeOutcome> AttachAsync(HelloMessage hello, TokenIdentity identity, string connectionId)
+    {
+        if (hello.SessionId is null)
+        {
+            return await FreshAsync(identity, connectionId, reason: null);
+        }
+        if (!SessionIdFormat().IsMatch(hello.SessionId) || hello.LastSeq is < 0)
+        {
+            return HandshakeOutcome.Close(CloseCodes.MalformedHello, "malformed sessionId or lastSeq");
+        }
+
+        using var activity = BackendTelemetry.Source.StartActivity("session.resume");
+        var started = Stopwatch.GetTimestamp();
+        var lastSeq = hello.LastSeq ?? 0;
+        var attach = await sessions.AttachAsync(hello.SessionId, identity.Subject, lastSeq, connectionId);
+        activity?.SetTag("session.id", hello.SessionId);
+
+        HandshakeOutcome outcome;
+        switch (attach.Status)
+        {
+            case AttachStatus.Resumed:
+                await sessions.AnnounceAttachAsync(hello.SessionId, connectionId);
+                var replay = attach.Top - lastSeq;
+                outcome = new HandshakeOutcome(Welcome(hello.SessionId, identity, attach.Epoch!, resumed: true, replay), lastSeq + 1);
+                activity?.SetTag("replay.count", replay);
+                BackendTelemetry.ReplayedEvents.Add(replay);
+                break;
+            case AttachStatus.Forbidden:
+                outcome = HandshakeOutcome.Close(CloseCodes.Forbidden, "session belongs to another user");
+                break;
+            case AttachStatus.Ahead:
+                outcome = HandshakeOutcome.Close(CloseCodes.MalformedHello, "lastSeq is ahead of the session");
+                break;
+            default:
+                var reason = await ReasonAsync(attach.Status, hello.Epoch);
+                activity?.SetTag("reason", reason);
+                outcome = await FreshAsync(identity, connectionId, reason);
+                break;
+        }
+
+        var resumed = outcome.Welcome?.Resumed == true;
+        activity?.SetTag("resumed", resumed);
+        BackendTelemetry.Resumes.Add(1, new KeyValuePair<string, object?>("outcome", resumed ? "resumed" : attach.Status.ToString().ToLowerInvariant()));
+        BackendTelemetry.ResumeDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return outcome;
+    }
+
+    private async Task<string> ReasonAsync(AttachStatus status, string? clientEpoch) => status switch
+    {
+        AttachStatus.Expired => ResumeFailureReasons.Expired,
+        AttachStatus.Gap => ResumeFailureReasons.Gap,
+        // A session we do not know, from a client that saw another epoch: the store lost its data.
+        _ when clientEpoch is not null && clientEpoch != await sessions.GetEpochAsync() => ResumeFailureReasons.Epoch,
+        _ => ResumeFailureReasons.Unknown,
+    };
+
+    private async Task<HandshakeOutcome> FreshAsync(TokenIdentity identity, string connectionId, string? reason)
+    {
+        var epoch = await sessions.GetEpochAsync();
+        var id = await sessions.CreateAsync(identity.Subject, epoch, connectionId);
+        return new HandshakeOutcome(Welcome(id, identity, epoch, resumed: false, 0, reason), 1);
+    }
+
+    private WelcomeMessage Welcome(string id, TokenIdentity identity, string epoch, bool resumed, long replay, string? reason = null) =>
+        new(id, resumed, epoch, replay,
+            (int)gateway.Value.HeartbeatInterval.TotalMilliseconds,
+            identity.ExpiresAt.ToUnixTimeMilliseconds(),
+            (long)sessionOptions.Value.ResumeWindow.TotalSeconds,
+            reason);
+}

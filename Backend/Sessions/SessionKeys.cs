@@ -1,0 +1,30 @@
+namespace AspireResilience.Backend.Sessions;
+
+/// <summary>
+/// Redis key names. Every key of one session carries the same hash tag (<c>{id}</c>), so each
+/// multi-key script stays valid on Redis Cluster; the only keys outside a session's slot are
+/// the store-wide epoch and the index of active runs, which no script touches together with
+/// session keys.
+/// </summary>
+public static class SessionKeys
+{
+    public const string Epoch = "resilience:epoch";
+    public const string ActiveRuns = "resilience:runs:active";
+
+    public static string Session(string id) => $"session:{{{id}}}";
+    public static string Outbox(string id) => $"session:{{{id}}}:outbox";
+    public static string Context(string id) => $"session:{{{id}}}:context";
+    public static string Run(string id, string runId) => $"session:{{{id}}}:run:{runId}";
+
+    /// <summary>Pub/sub channel: <c>e:&lt;seq&gt;</c> when an event was appended, <c>s:&lt;connection&gt;</c> when a connection attached.</summary>
+    public static string Channel(string id) => $"session:{{{id}}}:notify";
+
+    /// <summary>Member of <see cref="ActiveRuns"/>.</summary>
+    public static string RunMember(string sessionId, string runId) => $"{sessionId}/{runId}";
+
+    public static (string SessionId, string RunId)? ParseRunMember(string member)
+    {
+        var slash = member.IndexOf('/');
+        return slash <= 0 || slash == member.Length - 1 ? null : (member[..slash], member[(slash + 1)..]);
+    }
+}

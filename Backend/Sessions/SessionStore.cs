@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace AspireResilience.Backend.Sessions;
+
+/// <summary>Session state in Redis: creation, resume, the outbox and acks (DESIGN.md §5).</summary>
+public sealed class SessionStore(IConnectionMultiplexer redis, IOptions<SessionStoreOptions> options, TimeProvider time)
+{
+    private const int ReadBatch = 256;
+    private IDatabase Db => redis.GetDatabase();
+    private SessionStoreOptions Options => options.Value;
+
+    /// <summary>The hash outlives the data by one window so a late client hears "expired", not "unknown".</summary>
+    private long SessionTtlMs => (long)(Options.ResumeWindow * 2).TotalMilliseconds;
+    private long WindowMs => (long)Options.ResumeWindow.TotalMilliseconds;
+    private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// The store's epoch: a random id kept in Redis. When Redis loses its data the key goes with
+    /// it and the next caller mints a new one, which tells clients their history is gone.
+    /// </summary>
+    public async Task<string> GetEpochAsync()
+    {
+        var epoch = await Db.StringGetAsync(SessionKeys.Epoch);
+        if (epoch.HasValue) return epoch.ToString();
+        await Db.StringSetAsync(SessionKeys.Epoch, NewId(), when: When.NotExists);
+        return (await Db.StringGetAsync(SessionKeys.Epoch)).ToString();
+    }
+
+    public async Task<string> CreateAsync(string owner, string epoch, string connectionId)
+    {
+        while (true)
+        {
+            var id = NewId();
+            var created = (long)await Db.ScriptEvaluateAsync(SessionScripts.Create,
+                [SessionKeys.Session(id)], [owner, epoch, Now, SessionTtlMs, connectionId]);
+            if (created == 1) return id;
+        }
+    }
+
+    public async Task<AttachResult> AttachAsync(string id, string owner, long lastSeq, string connectionId)
+    {
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(SessionScripts.Attach,
+            [SessionKeys.Session(id), SessionKeys.Outbox(id), SessionKeys.Context(id)],
+            [owner, lastSeq, Now, WindowMs, connectionId, SessionTtlMs]))!;
+        var top = result.Length > 1 ? (long)result[1] : 0;
+        return (string?)result[0] switch
+        {
+            "ok" => new AttachResult(AttachStatus.Resumed, top, (string?)result[2]),
+            "forbidden" => new AttachResult(AttachStatus.Forbidden),
+            "expired" => new AttachResult(AttachStatus.Expired),
+            "ahead" => new AttachResult(AttachStatus.Ahead, top),
+            "gap" => new AttachResult(AttachStatus.Gap, top),
+            _ => new AttachResult(AttachStatus.Unknown),
+        };
+    }
+
+    /// <summary>Announces that <paramref name="connectionId"/> now owns the session, so older connections close with 4000.</summary>
+    public Task AnnounceAttachAsync(string id, string connectionId) =>
+        redis.GetSubscriber().PublishAsync(RedisChannel.Literal(SessionKeys.Channel(id)), "s:" + connectionId);
+
+    public Task DetachAsync(string id, string connectionId) =>
+        Db.ScriptEvaluateAsync(SessionScripts.Detach, [SessionKeys.Session(id)], [connectionId, Now]);
+
+    /// <returns>false when <paramref name="seq"/> is beyond anything the session produced.</returns>
+    public async Task<bool> AckAsync(string id, long seq) =>
+        (long)await Db.ScriptEvaluateAsync(SessionScripts.Ack,
+            [SessionKeys.Session(id), SessionKeys.Outbox(id)], [seq, Now]) == 1;
+
+    /// <summary>Reads up to one batch of events with <c>seq ≥ fromSeq</c>, in order.</summary>
+    public async Task<IReadOnlyList<OutboxEvent>> ReadAsync(string id, long fromSeq)
+    {
+        var entries = await Db.StreamRangeAsync(SessionKeys.Outbox(id), $"{fromSeq}-0", "+", ReadBatch);
+        var events = new List<OutboxEvent>(entries.Length);
+        foreach (var entry in entries)
+        {
+            var idText = entry.Id.ToString();
+            events.Add(new OutboxEvent(
+                long.Parse(idText.AsSpan(0, idText.IndexOf('-'))),
+                entry["k"].ToString(),
+                entry["r"].IsNullOrEmpty ? null : entry["r"].ToString(),
+                (int)entry["i"],
+                entry["t"].ToString()));
+        }
+        return events;
+    }
+
+    public static string NewId() => Base64Url(RandomNumberGenerator.GetBytes(16));
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,11 @@
+namespace AspireResilience.Backend.Sessions;
+
+/// <summary>How long sessions live and how much they may queue. Section <c>Sessions</c>.</summary>
+public sealed class SessionStoreOptions
+{
+    /// <summary>How long a disconnected session stays resumable. Defaults to 24 hours.</summary>
+    public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Most events kept per session outbox; older unacknowledged ones are dropped and a resume that needs them gets <c>gap</c>. Defaults to 10,000.</summary>
+    public int OutboxCap { get; set; } = 10_000;
+}

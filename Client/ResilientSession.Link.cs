@@ -1,0 +1,136 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using AspireResilience.Protocol;
+
+namespace AspireResilience.Client;
+
+public sealed partial class ResilientSession
+{
+    private long _lastFrameTimestamp;
+
+    /// <summary>Serves one link until it drops. Returns the close code (null: no close frame) and a reason.</summary>
+    private async Task<(int? CloseCode, string Reason)> ServeAsync(SessionLink link)
+    {
+        using var linkScope = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token, link.Lifetime.Token);
+        var token = linkScope.Token;
+        _lastFrameTimestamp = _options.TimeProvider.GetTimestamp();
+        var heartbeat = HeartbeatAsync(link, token);
+        var acks = AckAsync(link, token);
+        try
+        {
+            while (true)
+            {
+                var message = await link.ReceiveAsync(token);
+                _lastFrameTimestamp = _options.TimeProvider.GetTimestamp();
+                if (message is null)
+                {
+                    return ((int?)link.Socket.CloseStatus, link.Socket.CloseStatusDescription ?? "closed");
+                }
+                if (!await HandleAsync(link, message, token))
+                {
+                    link.Abort();
+                    return (null, "gap");
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or JsonException)
+        {
+            return (null, _deadLink ? "heartbeat" : ex.GetType().Name);
+        }
+        finally
+        {
+            await linkScope.CancelAsync();
+            await Task.WhenAll(heartbeat, acks).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _deadLink = false;
+        }
+    }
+
+    private volatile bool _deadLink;
+
+    /// <returns>false when the link must be dropped (an event skipped a seq).</returns>
+    private async Task<bool> HandleAsync(SessionLink link, ServerMessage message, CancellationToken cancellationToken)
+    {
+        switch (message)
+        {
+            case EventMessage e when e.Seq <= LastSeq:
+                DuplicatesDropped++;
+                return true;
+            case EventMessage e when e.Seq != LastSeq + 1:
+                GapsDetected++;
+                return false;
+            case EventMessage e:
+                Interlocked.Exchange(ref _lastSeq, e.Seq);
+                if (e.RunId is not null) ForgetPrompt(e.RunId);
+                _events.Writer.TryWrite(e);
+                return true;
+            case TokenExpiringMessage:
+                var token = await _options.AccessTokenProvider(true, cancellationToken);
+                await link.SendAsync(new RefreshMessage(token), cancellationToken);
+                return true;
+            default:
+                return true; // pong, refreshed, error: nothing to do beyond having heard from the server
+        }
+    }
+
+    private async Task HeartbeatAsync(SessionLink link, CancellationToken cancellationToken)
+    {
+        if (_heartbeatMs <= 0) return;
+        var interval = TimeSpan.FromMilliseconds(_heartbeatMs);
+        var deadAfter = interval * _options.DeadLinkHeartbeats;
+        using var timer = new PeriodicTimer(interval, _options.TimeProvider);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            if (_options.TimeProvider.GetElapsedTime(_lastFrameTimestamp) > deadAfter)
+            {
+                // Nothing at all from the server (not even a pong): the link is dead even if TCP has not noticed.
+                _deadLink = true;
+                link.Abort();
+                return;
+            }
+            await link.SendAsync(new PingMessage(_options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken);
+        }
+    }
+
+    private async Task AckAsync(SessionLink link, CancellationToken cancellationToken)
+    {
+        var acked = LastSeq;
+        using var timer = new PeriodicTimer(_options.AckInterval, _options.TimeProvider);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            var last = LastSeq;
+            if (last > acked)
+            {
+                await link.SendAsync(new AckMessage(last), cancellationToken);
+                acked = last;
+            }
+        }
+    }
+
+    private async Task TrySendAsync(ClientMessage message, CancellationToken cancellationToken)
+    {
+        if (_link is not { } link) return;
+        try
+        {
+            await link.SendAsync(message, cancellationToken);
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Offline: the prompt stays pending and goes out after the reconnect.
+        }
+    }
+
+    private async Task ResendPendingPromptsAsync(SessionLink link, CancellationToken cancellationToken)
+    {
+        PromptMessage[] pending;
+        lock (_pendingPrompts) pending = [.. _pendingPrompts];
+        foreach (var prompt in pending)
+        {
+            await link.SendAsync(prompt, cancellationToken);
+        }
+    }
+
+    private void ForgetPrompt(string runId)
+    {
+        lock (_pendingPrompts) _pendingPrompts.RemoveAll(p => p.Id == runId);
+    }
+}

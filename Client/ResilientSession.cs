@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Threading.Channels;
+using AspireResilience.Protocol;
+
+namespace AspireResilience.Client;
+
+/// <summary>
+/// A session that survives its sockets: it reconnects with jittered backoff, resumes with
+/// <c>sessionId</c> + <c>lastSeq</c>, drops duplicates by <c>seq</c>, re-sends prompts that did
+/// not start, refreshes its token in-band and detects dead links by heartbeat.
+/// </summary>
+public sealed partial class ResilientSession : IAsyncDisposable
+{
+    private readonly ResilientSessionOptions _options;
+    private readonly Channel<EventMessage> _events = Channel.CreateUnbounded<EventMessage>();
+    private readonly Channel<ConnectionEvent> _connection = Channel.CreateUnbounded<ConnectionEvent>();
+    private readonly List<PromptMessage> _pendingPrompts = [];
+    private readonly CancellationTokenSource _disposed = new();
+    private SessionLink? _link;
+    private Task _loop = Task.CompletedTask;
+    private long _lastSeq;
+    private int _generation;
+    private int _heartbeatMs;
+
+    private ResilientSession(ResilientSessionOptions options) => _options = options;
+
+    /// <summary>The current session id (a failed resume replaces it with a fresh one).</summary>
+    public string SessionId { get; private set; } = "";
+
+    /// <summary>The epoch of the session store when the session was last welcomed.</summary>
+    public string Epoch { get; private set; } = "";
+
+    /// <summary>The highest seq received in order.</summary>
+    public long LastSeq => Interlocked.Read(ref _lastSeq);
+
+    /// <summary>Events that arrived again after a resume and were dropped.</summary>
+    public long DuplicatesDropped { get; private set; }
+
+    /// <summary>Times an event skipped a seq (the session then resumes from <see cref="LastSeq"/>). Zero unless the server breaks the contract.</summary>
+    public long GapsDetected { get; private set; }
+
+    /// <summary>Every event exactly once and in seq order.</summary>
+    public ChannelReader<EventMessage> Events => _events.Reader;
+
+    /// <summary>Welcomes, drops and the end of the session, as they happen.</summary>
+    public ChannelReader<ConnectionEvent> ConnectionEvents => _connection.Reader;
+
+    /// <summary>Opens a new session and keeps it alive until disposed.</summary>
+    public static Task<ResilientSession> ConnectAsync(ResilientSessionOptions options, CancellationToken cancellationToken) =>
+        StartAsync(options, null, cancellationToken);
+
+    /// <summary>Resumes a session known from an earlier process (or page load).</summary>
+    public static Task<ResilientSession> ResumeAsync(ResilientSessionOptions options, string sessionId, long lastSeq, string? epoch, CancellationToken cancellationToken) =>
+        StartAsync(options, (sessionId, lastSeq, epoch), cancellationToken);
+
+    private static async Task<ResilientSession> StartAsync(ResilientSessionOptions options, (string Id, long LastSeq, string? Epoch)? resume, CancellationToken cancellationToken)
+    {
+        var session = new ResilientSession(options);
+        if (resume is { } r)
+        {
+            (session.SessionId, session._lastSeq, session.Epoch) = (r.Id, r.LastSeq, r.Epoch ?? "");
+        }
+        using var activity = ClientTelemetry.Source.StartActivity("client.connect", ActivityKind.Client);
+        var outcome = await session.HandshakeAsync(activity, forceRefresh: false, cancellationToken);
+        if (outcome.CloseCode is { } code)
+        {
+            throw new SessionClosedException(code, outcome.Reason);
+        }
+        session._loop = session.RunAsync();
+        return session;
+    }
+
+    /// <summary>
+    /// Sends a prompt. <paramref name="id"/> is the idempotency key: while offline the prompt is
+    /// queued, and it is re-sent after every reconnect until its answer starts.
+    /// </summary>
+    public async Task SendPromptAsync(string id, string text, CancellationToken cancellationToken)
+    {
+        var prompt = new PromptMessage(id, text);
+        lock (_pendingPrompts) _pendingPrompts.Add(prompt);
+        await TrySendAsync(prompt, cancellationToken);
+    }
+
+    /// <summary>Aborts the current socket without a close frame, as a dropped network would. The session reconnects.</summary>
+    public void AbortConnection() => _link?.Abort();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed.IsCancellationRequested) return;
+        if (_link is { } link)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await link.CloseAsync(timeout.Token);
+        }
+        await _disposed.CancelAsync();
+        _link?.Abort();
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _link?.Dispose();
+        End(null, "disposed");
+        _disposed.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        while (!_disposed.IsCancellationRequested)
+        {
+            var (code, reason) = await ServeAsync(_link!);
+            _connection.Writer.TryWrite(new Disconnected(code, reason));
+            if (_disposed.IsCancellationRequested) return;
+            if (code is { } c && !CloseCodes.AllowsReconnect(c))
+            {
+                End(c, reason);
+                return;
+            }
+            if (!await ReconnectAsync(code, reason)) return;
+        }
+    }
+
+    private async Task<bool> ReconnectAsync(int? code, string reason)
+    {
+        using var activity = ClientTelemetry.Source.StartActivity("client.reconnect", ActivityKind.Client);
+        activity?.SetTag("reason", reason);
+        var started = _options.TimeProvider.GetTimestamp();
+        var forceRefresh = code == CloseCodes.TokenExpired;
+        var retryAfter = code == CloseCodes.TooManyReconnects && long.TryParse(reason, out var ms) ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
+        for (var attempt = 1; !_disposed.IsCancellationRequested; attempt++)
+        {
+            var delay = ReconnectBackoff.NextDelay(attempt, _options.ReconnectBaseDelay, _options.ReconnectMaxDelay, _options.Random(), retryAfter);
+            try
+            {
+                await Task.Delay(delay, _options.TimeProvider, _disposed.Token);
+                var outcome = await HandshakeAsync(activity, forceRefresh, _disposed.Token);
+                if (outcome.CloseCode is null)
+                {
+                    activity?.SetTag("attempts", attempt);
+                    activity?.SetTag("downtime_ms", _options.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
+                    return true;
+                }
+                if (!CloseCodes.AllowsReconnect(outcome.CloseCode.Value))
+                {
+                    activity?.SetStatus(ActivityStatusCode.Error, outcome.Reason);
+                    End(outcome.CloseCode, outcome.Reason);
+                    return false;
+                }
+                forceRefresh = outcome.CloseCode == CloseCodes.TokenExpired;
+                retryAfter = null;
+            }
+            catch (Exception ex) when (ex is WebSocketException or IOException or TimeoutException or JsonException or HttpRequestException
+                                       || (ex is OperationCanceledException && !_disposed.IsCancellationRequested))
+            {
+                activity?.AddEvent(new ActivityEvent("attempt.failed", tags: new ActivityTagsCollection { ["error"] = ex.GetType().Name }));
+            }
+        }
+        return false;
+    }
+
+    private async Task<(int? CloseCode, string Reason)> HandshakeAsync(Activity? activity, bool forceRefresh, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.HandshakeTimeout);
+        var token = await _options.AccessTokenProvider(forceRefresh, timeout.Token);
+        var link = new SessionLink(await _options.Connector(_options.Endpoint, timeout.Token));
+        try
+        {
+            await link.SendAsync(new HelloMessage(token,
+                SessionId.Length > 0 ? SessionId : null,
+                SessionId.Length > 0 ? LastSeq : null,
+                Epoch.Length > 0 ? Epoch : null,
+                activity?.Id), timeout.Token);
+            var first = await link.ReceiveAsync(timeout.Token);
+            if (first is not WelcomeMessage welcome)
+            {
+                var code = (int?)link.Socket.CloseStatus ?? CloseCodes.ProtocolError;
+                var reason = link.Socket.CloseStatusDescription ?? "no welcome";
+                link.Dispose();
+                return (code, reason);
+            }
+            OnWelcome(welcome, activity);
+            var previous = Interlocked.Exchange(ref _link, link);
+            previous?.Dispose();
+            await ResendPendingPromptsAsync(link, cancellationToken);
+            return (null, "");
+        }
+        catch
+        {
+            link.Dispose();
+            throw;
+        }
+    }
+
+    private void OnWelcome(WelcomeMessage welcome, Activity? activity)
+    {
+        if (!welcome.Resumed)
+        {
+            // A fresh session: seqs start again at 1. welcome.Reason says why history is gone.
+            Interlocked.Exchange(ref _lastSeq, 0);
+        }
+        SessionId = welcome.SessionId;
+        Epoch = welcome.Epoch;
+        _heartbeatMs = welcome.HeartbeatMs;
+        activity?.SetTag("session.id", welcome.SessionId);
+        activity?.SetTag("resumed", welcome.Resumed);
+        activity?.SetTag("replay.count", welcome.ReplayCount);
+        if (welcome.Reason is not null) activity?.SetTag("resume.failure", welcome.Reason);
+        _connection.Writer.TryWrite(new Welcomed(welcome, Interlocked.Increment(ref _generation)));
+    }
+
+    private void End(int? code, string reason)
+    {
+        if (_connection.Writer.TryWrite(new Ended(code, reason)))
+        {
+            _connection.Writer.TryComplete();
+            _events.Writer.TryComplete(code is { } c ? new SessionClosedException(c, reason) : null);
+        }
+    }
+}

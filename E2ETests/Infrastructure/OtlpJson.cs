@@ -1,0 +1,61 @@
+using System.Text.Json;
+
+namespace AspireResilience.E2ETests.Infrastructure;
+
+/// <summary>Reads spans out of an OTLP JSON document (<c>resourceSpans[].scopeSpans[].spans[]</c>).</summary>
+public static class OtlpJson
+{
+    public static IEnumerable<TelemetrySpan> ReadSpans(JsonElement root)
+    {
+        var data = root.TryGetProperty("data", out var d) ? d : root;
+        if (!data.TryGetProperty("resourceSpans", out var resourceSpans)) yield break;
+        foreach (var rs in resourceSpans.EnumerateArray())
+        {
+            var resource = ResourceName(rs);
+            foreach (var ss in rs.GetProperty("scopeSpans").EnumerateArray())
+            {
+                foreach (var span in ss.GetProperty("spans").EnumerateArray())
+                {
+                    yield return new TelemetrySpan(
+                        resource,
+                        span.GetProperty("traceId").GetString()!,
+                        span.GetProperty("spanId").GetString()!,
+                        span.TryGetProperty("parentSpanId", out var p) && p.GetString() is { Length: > 0 } parent ? parent : null,
+                        span.GetProperty("name").GetString()!,
+                        FromUnixNanos(span.GetProperty("startTimeUnixNano")),
+                        FromUnixNanos(span.GetProperty("endTimeUnixNano")),
+                        Attributes(span));
+                }
+            }
+        }
+    }
+
+    private static string ResourceName(JsonElement resourceSpans)
+    {
+        if (resourceSpans.TryGetProperty("resource", out var resource) && resource.TryGetProperty("attributes", out _))
+        {
+            return Attributes(resource).GetValueOrDefault("service.name", "");
+        }
+        return "";
+    }
+
+    private static Dictionary<string, string> Attributes(JsonElement owner)
+    {
+        var result = new Dictionary<string, string>();
+        if (!owner.TryGetProperty("attributes", out var attributes)) return result;
+        foreach (var attribute in attributes.EnumerateArray())
+        {
+            var value = attribute.GetProperty("value");
+            var text = value.EnumerateObject().FirstOrDefault().Value;
+            result[attribute.GetProperty("key").GetString()!] = text.ValueKind == JsonValueKind.String ? text.GetString()! : text.GetRawText();
+        }
+        return result;
+    }
+
+    // OTLP JSON encodes 64-bit integers as strings.
+    private static DateTimeOffset FromUnixNanos(JsonElement value)
+    {
+        var nanos = value.ValueKind == JsonValueKind.String ? long.Parse(value.GetString()!) : value.GetInt64();
+        return DateTimeOffset.UnixEpoch.AddTicks(nanos / 100);
+    }
+}

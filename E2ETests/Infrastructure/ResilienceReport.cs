@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+
+namespace AspireResilience.E2ETests.Infrastructure;
+
+/// <summary>
+/// Collects the recovery timings the suites read from spans and writes
+/// <c>artifacts/resilience-report.md</c> at the end of the run: per scenario p50/p95/max and
+/// whether every sample met its budget.
+/// </summary>
+public static class ResilienceReport
+{
+    private static readonly ConcurrentBag<(string Scenario, double Milliseconds, double BudgetMs, string Source)> Samples = [];
+
+    /// <summary>Records a measured timing and asserts it against its budget.</summary>
+    public static void Record(string scenario, TimeSpan measured, TimeSpan budget, string source)
+    {
+        Samples.Add((scenario, measured.TotalMilliseconds, budget.TotalMilliseconds, source));
+        Assert.IsLessThan(budget, measured, $"{scenario}: {measured.TotalMilliseconds:F0} ms exceeds the budget of {budget.TotalMilliseconds:F0} ms ({source})");
+    }
+
+    public static string Write()
+    {
+        var root = RepositoryRoot();
+        var path = Path.Combine(root, "artifacts", "resilience-report.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var text = new StringBuilder()
+            .AppendLine("# Resilience report")
+            .AppendLine()
+            .AppendLine(CultureInfo.InvariantCulture, $"Written {DateTimeOffset.UtcNow:u} by the E2E suite. Timings are span durations (source column), not stopwatches.")
+            .AppendLine()
+            .AppendLine("| scenario | n | p50 ms | p95 ms | max ms | budget ms | within budget | source |")
+            .AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var group in Samples.GroupBy(s => s.Scenario).OrderBy(g => g.Key))
+        {
+            var values = group.Select(s => s.Milliseconds).Order().ToArray();
+            var budget = group.Max(s => s.BudgetMs);
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {group.Key} | {values.Length} | {Percentile(values, 0.50):F1} | {Percentile(values, 0.95):F1} | {values[^1]:F1} | {budget:F0} | {(group.All(s => s.Milliseconds < s.BudgetMs) ? "yes" : "**no**")} | {group.First().Source} |");
+        }
+        File.WriteAllText(path, text.ToString());
+        return path;
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "AspireResilience.sln"))) return dir.FullName;
+        }
+        return Directory.GetCurrentDirectory();
+    }
+}

@@ -1,0 +1,39 @@
+using AspireResilience.Client;
+
+namespace AspireResilience.E2ETests.Infrastructure;
+
+/// <summary>Opens <see cref="ResilientSession"/>s against the real Backend, with tokens from the real AuthService.</summary>
+public static class SessionFactory
+{
+    public static async Task<TestSession> ConnectAsync(TestEnvironment env, (string Name, string Password)? user = null)
+    {
+        var (name, password) = user ?? env.Users.Next();
+        var tokens = new UserTokens(env.Tokens, name, password);
+        var options = new ResilientSessionOptions
+        {
+            Endpoint = env.BackendWebSocket,
+            AccessTokenProvider = tokens.GetAsync,
+        };
+        var session = await ResilientSession.ConnectAsync(options, Timeouts.Token());
+        return new TestSession(session, name, tokens);
+    }
+}
+
+/// <summary>A user's tokens: a password grant first, then the rotating refresh token.</summary>
+public sealed class UserTokens(TokenClient client, string user, string password)
+{
+    private TokenResponse? _current;
+
+    public async ValueTask<string> GetAsync(bool forceRefresh, CancellationToken cancellationToken)
+    {
+        _current = _current is null ? await client.PasswordAsync(user, password, cancellationToken)
+            : forceRefresh ? await client.RefreshAsync(_current.RefreshToken, cancellationToken)
+            : _current;
+        return _current.AccessToken;
+    }
+}
+
+public sealed record TestSession(ResilientSession Session, string User, UserTokens Tokens) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => Session.DisposeAsync();
+}

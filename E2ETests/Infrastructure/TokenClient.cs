@@ -1,0 +1,31 @@
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+
+namespace AspireResilience.E2ETests.Infrastructure;
+
+/// <summary>Talks to the real AuthService's token endpoint (RFC 6749), as a client app would.</summary>
+public sealed class TokenClient(HttpClient http)
+{
+    public Task<TokenResponse> PasswordAsync(string user, string password, CancellationToken cancellationToken) =>
+        RequestAsync(new() { ["grant_type"] = "password", ["username"] = user, ["password"] = password }, cancellationToken);
+
+    public Task<TokenResponse> RefreshAsync(string refreshToken, CancellationToken cancellationToken) =>
+        RequestAsync(new() { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken }, cancellationToken);
+
+    private async Task<TokenResponse> RequestAsync(Dictionary<string, string> form, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(form), cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"Token request failed with {(int)response.StatusCode}: {body}");
+        }
+        return System.Text.Json.JsonSerializer.Deserialize<TokenResponse>(body)!;
+    }
+}
+
+public sealed record TokenResponse(
+    [property: JsonPropertyName("access_token")] string AccessToken,
+    [property: JsonPropertyName("token_type")] string TokenType,
+    [property: JsonPropertyName("expires_in")] int ExpiresIn,
+    [property: JsonPropertyName("refresh_token")] string RefreshToken);

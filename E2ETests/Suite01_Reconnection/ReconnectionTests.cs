@@ -1,0 +1,77 @@
+using AspireResilience.E2ETests.Infrastructure;
+using AspireResilience.Protocol;
+
+namespace AspireResilience.E2ETests.Suite01_Reconnection;
+
+[TestClass]
+[TestCategory("Suite01")]
+public sealed class ReconnectionTests
+{
+    private static readonly TimeSpan ResumeBudget = TimeSpan.FromMilliseconds(500);
+    private static TestEnvironment _env = null!;
+
+    [ClassInitialize]
+    public static async Task StartAsync(TestContext _) => _env = await TestEnvironment.StartAsync("suite01");
+
+    [ClassCleanup]
+    public static async Task StopAsync() => await _env.DisposeAsync();
+
+    [TestMethod]
+    public async Task PromptStreamsTheFullAnswerInOrder()
+    {
+        await using var client = await SessionFactory.ConnectAsync(_env);
+
+        await client.Session.SendPromptAsync("p1", "what keeps a session alive?", Timeouts.Token());
+        var answer = await client.Session.ReadAnswerAsync("p1", expectedFirstSeq: 1);
+
+        Assert.AreEqual(EventKinds.StreamStart, answer.Events[0].Kind);
+        Assert.AreEqual(EventKinds.StreamEnd, answer.Events[^1].Kind);
+        Assert.AreEqual(22, answer.Events.Count, "start + 20 chunks + end");
+        Assert.StartsWith("[context: 0 earlier messages]", answer.Text);
+        Assert.AreEqual(0, client.Session.DuplicatesDropped);
+    }
+
+    [TestMethod]
+    public async Task ClientAbortResumesTheSameSessionWithItsContext()
+    {
+        await using var client = await SessionFactory.ConnectAsync(_env);
+        var session = client.Session;
+        await session.SendPromptAsync("first", "remember me", Timeouts.Token());
+        var first = await session.ReadAnswerAsync("first", expectedFirstSeq: 1);
+        var sessionId = session.SessionId;
+
+        session.AbortConnection();
+        var welcome = await session.WaitForWelcomeAsync(generation: 2);
+
+        Assert.IsTrue(welcome.Resumed, $"resume failed: {welcome.Reason}");
+        Assert.AreEqual(sessionId, welcome.SessionId);
+        await session.SendPromptAsync("second", "what did I say?", Timeouts.Token());
+        var second = await session.ReadAnswerAsync("second", expectedFirstSeq: first.Events[^1].Seq + 1);
+        Assert.StartsWith("[context: 2 earlier messages]", second.Text, "the follow-up sees the first prompt and its answer");
+    }
+
+    [TestMethod]
+    public async Task ResumeIsOneTraceFromClientReconnectToBackendResumeWithinBudget()
+    {
+        await using var client = await SessionFactory.ConnectAsync(_env);
+        var session = client.Session;
+        await session.SendPromptAsync("warm", "hello", Timeouts.Token());
+        await session.ReadAnswerAsync("warm");
+        var sessionId = session.SessionId;
+
+        session.AbortConnection();
+        await session.WaitForWelcomeAsync(generation: 2);
+
+        var reconnect = await _env.ClientSpans.WaitForAsync(
+            a => a.OperationName == "client.reconnect" && (string?)a.GetTagItem("session.id") == sessionId, Timeouts.Default);
+        var traceId = reconnect.TraceId.ToHexString();
+        var hello = await _env.Traces.WaitForSpanAsync(TestEnvironment.Backend, traceId, "session.hello", Timeouts.Telemetry);
+        var resume = await _env.Traces.WaitForSpanAsync(TestEnvironment.Backend, traceId, "session.resume", Timeouts.Telemetry);
+
+        Assert.AreEqual(reconnect.SpanId.ToHexString(), hello.ParentSpanId, "the backend's hello continues the client's reconnect trace");
+        Assert.AreEqual(hello.SpanId, resume.ParentSpanId);
+        Assert.AreEqual("true", resume.Attributes["resumed"]);
+        ResilienceReport.Record("disconnect → resumed (backend alive): client.reconnect", reconnect.Duration, ResumeBudget, "client.reconnect span");
+        ResilienceReport.Record("disconnect → resumed (backend alive): session.resume", resume.Duration, ResumeBudget, "backend session.resume span");
+    }
+}

@@ -1,0 +1,68 @@
+using AspireResilience.E2ETests.Infrastructure;
+
+namespace AspireResilience.E2ETests.Suite02_MidStream;
+
+[TestClass]
+[TestCategory("Suite02")]
+public sealed class MidStreamTests
+{
+    private static TestEnvironment _env = null!;
+
+    [ClassInitialize]
+    public static async Task StartAsync(TestContext _) => _env = await TestEnvironment.StartAsync("suite02");
+
+    [ClassCleanup]
+    public static async Task StopAsync() => await _env.DisposeAsync();
+
+    [TestMethod]
+    public async Task CutAtChunkKDeliversTheRestExactlyOnceAndTheAnswerIsIdentical()
+    {
+        const string prompt = "stream me an answer, please";
+        var reference = await UninterruptedAnswerAsync(prompt);
+
+        await using var client = await SessionFactory.ConnectAsync(_env);
+        var session = client.Session;
+        await session.SendPromptAsync("cut", prompt, Timeouts.Token());
+        var cut = false;
+        var answer = await session.ReadAnswerAsync("cut", expectedFirstSeq: 1, onEvent: e =>
+        {
+            if (!cut && e.Index == 7)
+            {
+                cut = true;
+                session.AbortConnection();
+            }
+        });
+
+        Assert.IsTrue(cut);
+        Assert.AreEqual(reference, answer.Text, "the recovered answer is byte-identical to an uninterrupted one");
+        Assert.AreEqual(0, session.GapsDetected);
+        var welcome = await session.WaitForWelcomeAsync(generation: 2);
+        Assert.IsTrue(welcome.Resumed);
+    }
+
+    [TestMethod]
+    public async Task SeveralCutsDuringOneAnswerStillDeliverItExactlyOnce()
+    {
+        const string prompt = "a long answer cut three times";
+        var reference = await UninterruptedAnswerAsync(prompt);
+
+        await using var client = await SessionFactory.ConnectAsync(_env);
+        var session = client.Session;
+        await session.SendPromptAsync("cuts", prompt, Timeouts.Token());
+        int[] cutAt = [3, 9, 15];
+        var answer = await session.ReadAnswerAsync("cuts", expectedFirstSeq: 1, onEvent: e =>
+        {
+            if (cutAt.Contains(e.Index)) session.AbortConnection();
+        });
+
+        Assert.AreEqual(reference, answer.Text);
+        Assert.AreEqual(0, session.GapsDetected);
+    }
+
+    private static async Task<string> UninterruptedAnswerAsync(string prompt)
+    {
+        await using var client = await SessionFactory.ConnectAsync(_env);
+        await client.Session.SendPromptAsync("reference", prompt, Timeouts.Token());
+        return (await client.Session.ReadAnswerAsync("reference", expectedFirstSeq: 1)).Text;
+    }
+}

@@ -1,0 +1,60 @@
+using AspireResilience.E2ETests.Infrastructure;
+
+namespace AspireResilience.E2ETests.Suite05_BackendRestart;
+
+[TestClass]
+[TestCategory("Suite05")]
+public sealed class BackendKillTests
+{
+    private static readonly TimeSpan KillRecoveryBudget = TimeSpan.FromSeconds(10);
+    private static TestEnvironment _env = null!;
+
+    [ClassInitialize]
+    public static async Task StartAsync(TestContext _) => _env = await TestEnvironment.StartAsync("suite05");
+
+    [ClassCleanup]
+    public static async Task StopAsync() => await _env.DisposeAsync();
+
+    [TestMethod]
+    public async Task SigkillMidAnswerResumesOnTheRestartedProcessWithContextAndNothingLost()
+    {
+        const string prompt = "survive a kill";
+        await using var client = await SessionFactory.ConnectAsync(_env);
+        var session = client.Session;
+        await session.SendPromptAsync("before", "first turn", Timeouts.Token());
+        var before = await session.ReadAnswerAsync("before", expectedFirstSeq: 1);
+        var sessionId = session.SessionId;
+
+        await session.SendPromptAsync("during", prompt, Timeouts.Token());
+        Task? killed = null;
+        var answer = await session.ReadAnswerAsync("during", expectedFirstSeq: before.Events[^1].Seq + 1, onEvent: e =>
+        {
+            if (killed is null && e.RunId == "during" && e.Index == 5)
+            {
+                killed = KillAndStartBackendAsync();
+            }
+        });
+        await killed!;
+
+        Assert.AreEqual(0, session.GapsDetected);
+        Assert.StartsWith("[context: 2 earlier messages]", answer.Text, "the run kept the context it started with");
+        Assert.AreEqual(sessionId, session.SessionId, "the same session, resumed");
+        var reconnect = await _env.ClientSpans.WaitForAsync(
+            a => a.OperationName == "client.reconnect" && (string?)a.GetTagItem("session.id") == sessionId, Timeouts.Default);
+        Assert.AreEqual(true, reconnect.GetTagItem("resumed"));
+        var recovered = await _env.Traces.WaitForSpanAsync(TestEnvironment.Backend, null, "agent.run.recover", Timeouts.Telemetry,
+            span => span.Attributes.GetValueOrDefault("session.id") == sessionId);
+        Assert.AreEqual("during", recovered.Attributes["run.id"], "the restarted process adopted the run from its checkpoint");
+        ResilienceReport.Record("backend SIGKILL → resumed (restart): client.reconnect", reconnect.Duration, KillRecoveryBudget, "client.reconnect span");
+
+        await session.SendPromptAsync("after", "still there?", Timeouts.Token());
+        var after = await session.ReadAnswerAsync("after", expectedFirstSeq: answer.Events[^1].Seq + 1);
+        Assert.StartsWith("[context: 4 earlier messages]", after.Text);
+    }
+
+    private static async Task KillAndStartBackendAsync()
+    {
+        var pid = await _env.Faults.KillAsync(TestEnvironment.Backend);
+        await _env.Faults.StartAsync(TestEnvironment.Backend, pid);
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+
+namespace AspireResilience.Protocol;
+
+/// <summary>A frame the server sends. The JSON discriminator is <c>type</c>.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(WelcomeMessage), "welcome")]
+[JsonDerivedType(typeof(EventMessage), "event")]
+[JsonDerivedType(typeof(RefreshedMessage), "refreshed")]
+[JsonDerivedType(typeof(TokenExpiringMessage), "token.expiring")]
+[JsonDerivedType(typeof(PongMessage), "pong")]
+[JsonDerivedType(typeof(ErrorMessage), "error")]
+public abstract record ServerMessage;
+
+/// <summary>The answer to <c>hello</c>. A failed resume is <c>Resumed=false</c> with a <see cref="Reason"/>, never a close.</summary>
+/// <param name="TokenExpiresAt">Unix time in milliseconds.</param>
+/// <param name="Reason">Why a resume was impossible: see <see cref="ResumeFailureReasons"/>.</param>
+public sealed record WelcomeMessage(
+    string SessionId,
+    bool Resumed,
+    string Epoch,
+    long ReplayCount,
+    int HeartbeatMs,
+    long TokenExpiresAt,
+    long ResumeWindowSec,
+    string? Reason = null) : ServerMessage;
+
+/// <summary>A data message. <see cref="Seq"/> is per session, starts at 1 and grows by exactly 1.</summary>
+/// <param name="Kind">One of <see cref="EventKinds"/>.</param>
+/// <param name="Index">Position within the run: <c>stream.start</c> is 0, chunks 1..n, <c>stream.end</c> n+1.</param>
+public sealed record EventMessage(long Seq, string Kind, string? RunId, int Index, string Text) : ServerMessage;
+
+/// <summary>The live connection now runs on the refreshed token.</summary>
+public sealed record RefreshedMessage(long TokenExpiresAt) : ServerMessage;
+
+/// <summary>Sent ahead of expiry so the client refreshes in time.</summary>
+public sealed record TokenExpiringMessage(long ExpiresAt) : ServerMessage;
+
+/// <summary>Echo of a <c>ping</c>.</summary>
+public sealed record PongMessage(long T) : ServerMessage;
+
+/// <summary>A recoverable problem; the connection stays open.</summary>
+public sealed record ErrorMessage(string Code, string Message, bool Retryable) : ServerMessage;
