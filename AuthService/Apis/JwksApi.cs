@@ -1,0 +1,30 @@
+using AspireResilience.AuthService.Signing;
+using Microsoft.Extensions.Options;
+
+namespace AspireResilience.AuthService.Apis;
+
+/// <summary><c>GET /.well-known/jwks.json</c> and, for tests only, <c>POST /admin/rotate-key</c>.</summary>
+public static class JwksApi
+{
+    public static IEndpointRouteBuilder MapJwksApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/.well-known/jwks.json", GetJwks);
+
+        // Not mapped at all unless enabled, so production answers a plain 404.
+        if (app.ServiceProvider.GetRequiredService<IOptions<AuthOptions>>().Value.EnableAdminApi)
+        {
+            app.MapPost("/admin/rotate-key", RotateKey);
+        }
+
+        return app;
+    }
+
+    private static IResult GetJwks(HttpContext context, SigningKeyStore keys)
+    {
+        // Short enough that verifiers see a rotation within a minute even without a kid miss.
+        context.Response.Headers.CacheControl = "public, max-age=60";
+        return Results.Json(JsonWebKeySetDocument.From(keys.VerificationKeys));
+    }
+
+    private static IResult RotateKey(SigningKeyStore keys) => Results.Json(new { kid = keys.Rotate().Kid });
+}

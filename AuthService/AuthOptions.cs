@@ -1,0 +1,37 @@
+namespace AspireResilience.AuthService;
+
+/// <summary>Settings of the token service, bound from the <c>Auth</c> configuration section.</summary>
+public sealed class AuthOptions
+{
+    public const string SectionName = "Auth";
+
+    /// <summary>The <c>iss</c> claim of every access token. Defaults to <c>aspire-resilience-auth</c>.</summary>
+    public string Issuer { get; set; } = "aspire-resilience-auth";
+
+    /// <summary>The <c>aud</c> claim of every access token. Defaults to <c>aspire-resilience-backend</c>.</summary>
+    public string Audience { get; set; } = "aspire-resilience-backend";
+
+    /// <summary>How long an access token is valid. Defaults to 5 minutes.</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a refresh token is valid; each rotation issues a new token with a full lifetime.
+    /// Defaults to 1 day.
+    /// </summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Directory holding the RSA signing keys (PKCS#8 PEM, owner-only permissions).
+    /// Defaults to <c>&lt;ContentRoot&gt;/.keys</c> when empty.
+    /// </summary>
+    public string? KeyDirectory { get; set; }
+
+    /// <summary>Maps <c>POST /admin/rotate-key</c>; leave off outside tests. Defaults to <c>false</c>.</summary>
+    public bool EnableAdminApi { get; set; }
+
+    /// <summary>
+    /// Demo users, username → password (e.g. <c>Auth__Users__alice=secret</c>).
+    /// Defaults to none (appsettings.json ships two demo users).
+    /// </summary>
+    public Dictionary<string, string> Users { get; set; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace AspireResilience.AuthService.RefreshTokens;
+
+/// <summary>
+/// Refresh tokens in Redis: <c>auth:refresh:{sha256}</c> (sub, familyId, expiresAt, used) and
+/// <c>auth:refresh-family:{familyId}</c> (sub, revoked), both with TTLs. Tokens slide: each
+/// rotation gets a full <see cref="AuthOptions.RefreshTokenLifetime"/>.
+/// </summary>
+public sealed class RefreshTokenStore(IConnectionMultiplexer redis, IOptionsMonitor<AuthOptions> options, TimeProvider timeProvider)
+{
+    /// <summary>Starts a family (one per password login) with its first token.</summary>
+    public async Task<IssuedRefreshToken> StartFamilyAsync(string subject, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var token = RefreshTokenCodec.NewToken();
+        var familyId = RefreshTokenCodec.NewFamilyId();
+        var lifetime = options.CurrentValue.RefreshTokenLifetime;
+        await redis.GetDatabase().ScriptEvaluateAsync(
+            RefreshTokenScripts.StartFamily,
+            [AuthRedisKeys.RefreshToken(RefreshTokenCodec.Hash(token)), AuthRedisKeys.RefreshFamily(familyId)],
+            [subject, familyId, ExpiresAtMs(lifetime), (long)lifetime.TotalMilliseconds]);
+        return new IssuedRefreshToken(token, familyId);
+    }
+
+    /// <summary>
+    /// Presents a refresh token: rotates it, or reports why not (revoking the family on reuse).
+    /// </summary>
+    public async Task<RefreshTokenRotation> RotateAsync(string token, CancellationToken cancellationToken)
+    {
+        // Checked only before sending: abandoning the script mid-flight would not undo it, it
+        // would just lose the successor token.
+        cancellationToken.ThrowIfCancellationRequested();
+        var successor = RefreshTokenCodec.NewToken();
+        var lifetime = options.CurrentValue.RefreshTokenLifetime;
+        var result = await redis.GetDatabase().ScriptEvaluateAsync(
+            RefreshTokenScripts.Rotate,
+            [AuthRedisKeys.RefreshToken(RefreshTokenCodec.Hash(token)), AuthRedisKeys.RefreshToken(RefreshTokenCodec.Hash(successor))],
+            [timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), ExpiresAtMs(lifetime), (long)lifetime.TotalMilliseconds]);
+        var fields = (RedisResult[])result!;
+        return RefreshTokenRotation.FromScript(
+            (string)fields[0]!,
+            fields.Length > 1 ? (string?)fields[1] : null,
+            fields.Length > 2 ? (string?)fields[2] : null,
+            successor);
+    }
+
+    /// <summary>The family of a stored token (used or not), or null if Redis does not know it.</summary>
+    public async Task<RefreshTokenFamily?> FindFamilyAsync(string token, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var fields = await redis.GetDatabase().HashGetAsync(
+            AuthRedisKeys.RefreshToken(RefreshTokenCodec.Hash(token)), ["familyId", "sub"]);
+        return fields[0].IsNullOrEmpty || fields[1].IsNullOrEmpty ? null : new RefreshTokenFamily(fields[0]!, fields[1]!);
+    }
+
+    /// <summary>Marks the family revoked and writes <c>auth:revoked-family:{familyId}</c>; idempotent.</summary>
+    public async Task RevokeFamilyAsync(RefreshTokenFamily family, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await redis.GetDatabase().ScriptEvaluateAsync(
+            RefreshTokenScripts.RevokeFamily,
+            keys: [],
+            values: [family.FamilyId, family.Subject, (long)options.CurrentValue.RefreshTokenLifetime.TotalMilliseconds]);
+    }
+
+    private long ExpiresAtMs(TimeSpan lifetime) => (timeProvider.GetUtcNow() + lifetime).ToUnixTimeMilliseconds();
+}

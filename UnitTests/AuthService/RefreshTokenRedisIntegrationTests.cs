@@ -1,0 +1,230 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using AspireResilience.AuthService;
+using AspireResilience.AuthService.RefreshTokens;
+using AspireResilience.AuthService.Requests;
+using AspireResilience.AuthService.Revocations;
+using AspireResilience.AuthService.Signing;
+using AspireResilience.AuthService.Telemetry;
+using AspireResilience.AuthService.Tokens;
+using AspireResilience.AuthService.Users;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+
+namespace AspireResilience.UnitTests.AuthService;
+
+/// <summary>
+/// Refresh rotation and revocation against a real redis-server (the Lua scripts are the point).
+/// Every test logs in its own user, so tests share the server but never each other's data.
+/// </summary>
+[TestClass]
+public sealed class RefreshTokenRedisIntegrationTests
+{
+    private static readonly TimeSpan MessageTimeout = TimeSpan.FromSeconds(5);
+    private static RedisServerProcess s_redis = null!;
+
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly AuthOptions _options = new();
+    private readonly TestKeyDirectory _keyDirectory = new();
+    private ServiceProvider _metrics = null!;
+    private SigningKeyStore _keys = null!;
+    private RefreshTokenStore _store = null!;
+    private RevocationService _revocations = null!;
+    private TokenService _tokens = null!;
+    private string _user = null!;
+
+    public TestContext TestContext { get; set; } = null!;
+
+    private IDatabase Db => s_redis.Connection.GetDatabase();
+
+    [ClassInitialize]
+    public static async Task StartRedisAsync(TestContext context) => s_redis = await RedisServerProcess.StartAsync();
+
+    [ClassCleanup]
+    public static async Task StopRedisAsync() => await s_redis.DisposeAsync();
+
+    [TestInitialize]
+    public void CreateServices()
+    {
+        _user = "user-" + Guid.NewGuid().ToString("N")[..8];
+        _options.Users[_user] = "pw";
+        var options = new TestOptionsMonitor<AuthOptions>(_options);
+        _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var telemetry = new AuthTelemetry(_metrics.GetRequiredService<IMeterFactory>());
+        _keys = new SigningKeyStore(_keyDirectory.Path, _time, NullLogger.Instance);
+        var accessTokens = new AccessTokenIssuer(_keys, options, _time);
+        _store = new RefreshTokenStore(s_redis.Connection, options, _time);
+        _revocations = new RevocationService(s_redis.Connection, _store, accessTokens, telemetry, _time, NullLogger<RevocationService>.Instance);
+        _tokens = new TokenService(new UserDirectory(options), _store, accessTokens, _revocations, telemetry, NullLogger<TokenService>.Instance);
+    }
+
+    [TestCleanup]
+    public void Cleanup()
+    {
+        _keys.Dispose();
+        _keyDirectory.Dispose();
+        _metrics.Dispose();
+    }
+
+    [TestMethod]
+    public async Task PasswordLoginStoresOnlyTheTokenHashAndEverythingExpires()
+    {
+        var login = await LoginAsync();
+        var fid = FamilyOf(login);
+
+        var tokenKey = AuthRedisKeys.RefreshToken(RefreshTokenCodec.Hash(login.RefreshToken));
+        var fields = (await Db.HashGetAllAsync(tokenKey)).ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
+        Assert.AreEqual(_user, fields["sub"]);
+        Assert.AreEqual(fid, fields["familyId"]);
+        Assert.AreEqual("0", fields["used"]);
+        Assert.AreEqual((_time.GetUtcNow() + _options.RefreshTokenLifetime).ToUnixTimeMilliseconds(), long.Parse(fields["expiresAt"]));
+        Assert.IsFalse(await Db.KeyExistsAsync(AuthRedisKeys.RefreshToken(login.RefreshToken)), "the raw token is never a key");
+        await AssertExpiresWithinRefreshLifetimeAsync(tokenKey);
+        await AssertExpiresWithinRefreshLifetimeAsync(AuthRedisKeys.RefreshFamily(fid));
+    }
+
+    [TestMethod]
+    public async Task RefreshRotatesBothTokensAndKeepsTheFamily()
+    {
+        var login = await LoginAsync();
+
+        var refreshed = await GrantAsync(new RefreshTokenGrantRequest(login.RefreshToken));
+
+        Assert.IsTrue(refreshed.Succeeded, refreshed.Error?.Description);
+        Assert.AreNotEqual(login.RefreshToken, refreshed.Response.RefreshToken);
+        Assert.AreNotEqual(login.AccessToken, refreshed.Response.AccessToken);
+        Assert.AreEqual(FamilyOf(login), FamilyOf(refreshed.Response));
+        Assert.AreEqual("1", (string?)await Db.HashGetAsync(AuthRedisKeys.RefreshToken(RefreshTokenCodec.Hash(login.RefreshToken)), "used"));
+    }
+
+    [TestMethod]
+    public async Task ReusingARotatedTokenRevokesTheFamilyAndPublishesIt()
+    {
+        var login = await LoginAsync();
+        var fid = FamilyOf(login);
+        var latest = (await GrantAsync(new RefreshTokenGrantRequest(login.RefreshToken))).Response!;
+        var messages = await s_redis.Connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(AuthRedisKeys.RevocationsChannel));
+
+        var reuse = await GrantAsync(new RefreshTokenGrantRequest(login.RefreshToken));
+
+        Assert.AreEqual(OAuthError.InvalidGrant, reuse.Error?.Error);
+        var message = await ReadMessageAsync(messages, m => m.FamilyId == fid);
+        Assert.AreEqual(new RevocationMessage(fid, null, _user), message);
+        Assert.AreEqual(_user, (string?)await Db.StringGetAsync(AuthRedisKeys.RevokedFamily(fid)));
+        await AssertExpiresWithinRefreshLifetimeAsync(AuthRedisKeys.RevokedFamily(fid));
+        var afterRevocation = await GrantAsync(new RefreshTokenGrantRequest(latest.RefreshToken));
+        Assert.AreEqual(OAuthError.InvalidGrant, afterRevocation.Error?.Error, "the newest token of the family dies too");
+        await messages.UnsubscribeAsync();
+    }
+
+    [TestMethod]
+    public async Task ConcurrentUsesOfOneTokenGiveExactlyOneRotation()
+    {
+        var login = await LoginAsync();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8)
+            .Select(_ => Task.Run(() => _store.RotateAsync(login.RefreshToken, TestContext.CancellationToken))));
+
+        Assert.AreEqual(1, outcomes.Count(o => o.Outcome == RotationOutcome.Rotated));
+        Assert.AreEqual(1, outcomes.Count(o => o.Outcome == RotationOutcome.Reused), "the first loser revokes the family");
+        Assert.IsTrue(outcomes.All(o => o.Outcome is RotationOutcome.Rotated or RotationOutcome.Reused or RotationOutcome.FamilyRevoked));
+        Assert.IsTrue(await Db.KeyExistsAsync(AuthRedisKeys.RevokedFamily(FamilyOf(login))));
+    }
+
+    [TestMethod]
+    public async Task ExpiredRefreshTokenIsRejectedWithoutRevokingTheFamily()
+    {
+        var login = await LoginAsync();
+
+        _time.Advance(_options.RefreshTokenLifetime + TimeSpan.FromSeconds(1));
+        var rotation = await _store.RotateAsync(login.RefreshToken, TestContext.CancellationToken);
+
+        Assert.AreEqual(RotationOutcome.Expired, rotation.Outcome);
+        Assert.IsFalse(await Db.KeyExistsAsync(AuthRedisKeys.RevokedFamily(FamilyOf(login))));
+    }
+
+    [TestMethod]
+    public async Task UnknownRefreshTokenIsInvalidGrant()
+    {
+        var result = await GrantAsync(new RefreshTokenGrantRequest(RefreshTokenCodec.NewToken()));
+
+        Assert.AreEqual(OAuthError.InvalidGrant, result.Error?.Error);
+    }
+
+    [TestMethod]
+    public async Task RevokingAnAccessTokenStoresItsJtiUntilExpiryAndPublishesIt()
+    {
+        var login = await LoginAsync();
+        var jti = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(login.AccessToken).Id;
+        var messages = await s_redis.Connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(AuthRedisKeys.RevocationsChannel));
+
+        await _revocations.RevokeAsync(new RevocationRequest(login.AccessToken, RevocationRequest.AccessTokenHint), TestContext.CancellationToken);
+
+        Assert.AreEqual(new RevocationMessage(null, jti, _user), await ReadMessageAsync(messages, m => m.Jti == jti));
+        var ttl = await Db.KeyTimeToLiveAsync(AuthRedisKeys.RevokedJti(jti));
+        Assert.IsNotNull(ttl);
+        Assert.IsTrue(ttl > TimeSpan.FromMinutes(4) && ttl <= _options.AccessTokenLifetime + AccessTokenIssuer.ClockSkew, ttl.ToString());
+        Assert.IsFalse(await Db.KeyExistsAsync(AuthRedisKeys.RevokedFamily(FamilyOf(login))), "revoking one access token leaves the family alone");
+        await messages.UnsubscribeAsync();
+    }
+
+    [TestMethod]
+    public async Task RevokingARefreshTokenWithoutHintRevokesItsFamily()
+    {
+        var login = await LoginAsync();
+        var fid = FamilyOf(login);
+        var messages = await s_redis.Connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(AuthRedisKeys.RevocationsChannel));
+
+        await _revocations.RevokeAsync(new RevocationRequest(login.RefreshToken, null), TestContext.CancellationToken);
+
+        Assert.AreEqual(new RevocationMessage(fid, null, _user), await ReadMessageAsync(messages, m => m.FamilyId == fid));
+        var refresh = await GrantAsync(new RefreshTokenGrantRequest(login.RefreshToken));
+        Assert.AreEqual(OAuthError.InvalidGrant, refresh.Error?.Error);
+        await messages.UnsubscribeAsync();
+    }
+
+    [TestMethod]
+    public async Task RevokingAnUnknownTokenWritesNothing()
+    {
+        var token = RefreshTokenCodec.NewToken();
+
+        await _revocations.RevokeAsync(new RevocationRequest(token, RevocationRequest.AccessTokenHint), TestContext.CancellationToken);
+
+        Assert.IsFalse(await Db.KeyExistsAsync(AuthRedisKeys.RefreshToken(RefreshTokenCodec.Hash(token))));
+    }
+
+    private async Task<TokenResponse> LoginAsync()
+    {
+        var result = await GrantAsync(new PasswordGrantRequest(_user, "pw"));
+        Assert.IsTrue(result.Succeeded, result.Error?.Description);
+        return result.Response;
+    }
+
+    private Task<TokenGrantResult> GrantAsync(TokenRequest request) => _tokens.GrantAsync(request, TestContext.CancellationToken);
+
+    private static string FamilyOf(TokenResponse response) =>
+        new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(response.AccessToken).GetPayloadValue<string>(AccessTokenIssuer.FamilyIdClaim);
+
+    private async Task AssertExpiresWithinRefreshLifetimeAsync(string key)
+    {
+        var ttl = await Db.KeyTimeToLiveAsync(key);
+        Assert.IsNotNull(ttl, $"{key} has no TTL");
+        Assert.IsTrue(ttl > TimeSpan.Zero && ttl <= _options.RefreshTokenLifetime, $"{key}: {ttl}");
+    }
+
+    private async Task<RevocationMessage> ReadMessageAsync(ChannelMessageQueue queue, Func<RevocationMessage, bool> match)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.CancellationToken);
+        timeout.CancelAfter(MessageTimeout);
+        while (true)
+        {
+            var message = JsonSerializer.Deserialize<RevocationMessage>((string)(await queue.ReadAsync(timeout.Token)).Message!)!;
+            if (match(message))
+            {
+                return message;
+            }
+        }
+    }
+}
