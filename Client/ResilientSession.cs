@@ -68,7 +68,7 @@ public sealed partial class ResilientSession : IAsyncDisposable
         {
             throw new SessionClosedException(code, outcome.Reason);
         }
-        session._loop = session.RunAsync();
+        session._loop = Task.Run(session.RunAsync, CancellationToken.None);
         return session;
     }
 
@@ -104,6 +104,8 @@ public sealed partial class ResilientSession : IAsyncDisposable
 
     private async Task RunAsync()
     {
+        // Each reconnect is its own trace, not a child of whatever span was current at connect time.
+        Activity.Current = null;
         while (!_disposed.IsCancellationRequested)
         {
             var (code, reason) = await ServeAsync(_link!);
