@@ -30,11 +30,25 @@ public sealed class DashboardTraces(HttpClient dashboard)
 
     public async Task<IReadOnlyList<TelemetrySpan>> GetSpansAsync(string resource, string? traceId, CancellationToken cancellationToken)
     {
-        var url = $"/api/telemetry/spans?resource={Uri.EscapeDataString(resource)}"
+        var url = $"/api/telemetry/spans?limit=5000&resource={Uri.EscapeDataString(resource)}"
             + (traceId is null ? "" : $"&traceId={Uri.EscapeDataString(traceId)}");
         using var response = await dashboard.GetAsync(url, cancellationToken);
         response.EnsureSuccessStatusCode();
         using var document = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken));
         return OtlpJson.ReadSpans(document.RootElement).ToArray();
     }
+
+    /// <summary>Error and critical log records a resource sent since <paramref name="since"/>.</summary>
+    public async Task<IReadOnlyList<TelemetryLog>> GetErrorLogsAsync(string resource, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var url = $"/api/telemetry/logs?limit=5000&severity=Error&resource={Uri.EscapeDataString(resource)}";
+        using var response = await dashboard.GetAsync(url, cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return []; // the resource has sent nothing yet
+        response.EnsureSuccessStatusCode();
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken));
+        return OtlpJson.ReadLogs(document.RootElement).Where(l => l.Time >= since).ToArray();
+    }
 }
+
+/// <summary>A log record from the dashboard, reduced to what the no-errors check reads.</summary>
+public sealed record TelemetryLog(string Resource, DateTimeOffset Time, string Severity, string Category, string Message);

@@ -30,6 +30,30 @@ public static class OtlpJson
         }
     }
 
+    public static IEnumerable<TelemetryLog> ReadLogs(JsonElement root)
+    {
+        var data = root.TryGetProperty("data", out var d) ? d : root;
+        if (!data.TryGetProperty("resourceLogs", out var resourceLogs)) yield break;
+        foreach (var rl in resourceLogs.EnumerateArray())
+        {
+            var resource = ResourceName(rl);
+            foreach (var sl in rl.GetProperty("scopeLogs").EnumerateArray())
+            {
+                var category = sl.TryGetProperty("scope", out var scope) && scope.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "";
+                foreach (var record in sl.GetProperty("logRecords").EnumerateArray())
+                {
+                    var body = record.TryGetProperty("body", out var b) && b.TryGetProperty("stringValue", out var text) ? text.GetString() ?? "" : "";
+                    yield return new TelemetryLog(
+                        resource,
+                        FromUnixNanos(record.GetProperty("timeUnixNano")),
+                        record.TryGetProperty("severityText", out var severity) ? severity.GetString() ?? "" : "",
+                        category,
+                        body);
+                }
+            }
+        }
+    }
+
     private static string ResourceName(JsonElement resourceSpans)
     {
         if (resourceSpans.TryGetProperty("resource", out var resource) && resource.TryGetProperty("attributes", out _))

@@ -5,7 +5,7 @@ namespace AspireResilience.E2ETests.Suite01_Reconnection;
 
 [TestClass]
 [TestCategory("Suite01")]
-public sealed class ReconnectionTests
+public sealed class ReconnectionTests : SuiteTest
 {
     private static readonly TimeSpan ResumeBudget = TimeSpan.FromMilliseconds(500);
     private static TestEnvironment _env = null!;
@@ -15,6 +15,8 @@ public sealed class ReconnectionTests
 
     [ClassCleanup]
     public static async Task StopAsync() => await _env.DisposeAsync();
+
+    protected override TestEnvironment Environment => _env;
 
     [TestMethod]
     public async Task PromptStreamsTheFullAnswerInOrder()

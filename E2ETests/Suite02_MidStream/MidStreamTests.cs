@@ -4,7 +4,7 @@ namespace AspireResilience.E2ETests.Suite02_MidStream;
 
 [TestClass]
 [TestCategory("Suite02")]
-public sealed class MidStreamTests
+public sealed class MidStreamTests : SuiteTest
 {
     private static TestEnvironment _env = null!;
 
@@ -13,6 +13,8 @@ public sealed class MidStreamTests
 
     [ClassCleanup]
     public static async Task StopAsync() => await _env.DisposeAsync();
+
+    protected override TestEnvironment Environment => _env;
 
     [TestMethod]
     public async Task CutAtChunkKDeliversTheRestExactlyOnceAndTheAnswerIsIdentical()

@@ -4,7 +4,7 @@ namespace AspireResilience.E2ETests.Suite05_BackendRestart;
 
 [TestClass]
 [TestCategory("Suite05")]
-public sealed class BackendKillTests
+public sealed class BackendKillTests : SuiteTest
 {
     private static readonly TimeSpan KillRecoveryBudget = TimeSpan.FromSeconds(10);
     private static TestEnvironment _env = null!;
@@ -14,6 +14,8 @@ public sealed class BackendKillTests
 
     [ClassCleanup]
     public static async Task StopAsync() => await _env.DisposeAsync();
+
+    protected override TestEnvironment Environment => _env;
 
     [TestMethod]
     public async Task SigkillMidAnswerResumesOnTheRestartedProcessWithContextAndNothingLost()

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs the whole environment (the F5 equivalent): Redis, AuthService, Backend, ChaosProxy and
+# the Aspire dashboard at http://localhost:15080 (the login link is printed below).
+set -euo pipefail
+cd "$(dirname "$0")"
+eng/prerequisites.sh
+dotnet build AppHost --nologo -v quiet
+exec dotnet run --project AppHost --launch-profile http --no-build

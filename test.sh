@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, then the end-to-end suites against the real AppHost.
+# Extra arguments go to dotnet test, e.g. ./test.sh --filter "TestCategory=Suite05".
+# Writes TRX files to artifacts/test-results and the resilience report to artifacts/.
+# The last line is the plain count "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+eng/prerequisites.sh || exit 1
+
+results=artifacts/test-results
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet build AspireResilience.sln --nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
+dotnet test --solution AspireResilience.sln --no-build --report-trx --results-directory "$results" "$@"
+status=$?
+
+passed=0; failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+# A run that fails before any test reports must not read as green.
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed"
+exit "$status"
