@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace AspireResilience.Protocol;
 
@@ -16,6 +17,10 @@ public static class ClientFrameParser
 
     public static ClientFrameParse Parse(ReadOnlySpan<byte> utf8)
     {
+        if (!Utf8.IsValid(utf8))
+        {
+            return Fail(ErrorCodes.InvalidJson, "The frame is not valid UTF-8.");
+        }
         try
         {
             return new ClientFrameParse(ProtocolJson.DeserializeClient(utf8), null, null);
@@ -48,7 +53,15 @@ public static class ClientFrameParser
             {
                 return Fail(ErrorCodes.InvalidMessage, "A frame must be a JSON object with a string 'type'.");
             }
-            var name = type.GetString()!;
+            string name;
+            try
+            {
+                name = type.GetString()!;
+            }
+            catch (InvalidOperationException)
+            {
+                return Fail(ErrorCodes.InvalidJson, "The 'type' is not a valid string (e.g. an unpaired surrogate escape).");
+            }
             return KnownTypes.Contains(name)
                 ? Fail(ErrorCodes.InvalidMessage, $"The '{name}' frame has missing, unknown or wrongly typed fields.")
                 : Fail(ErrorCodes.UnknownType, "Unknown frame type.");

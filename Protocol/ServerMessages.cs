@@ -28,7 +28,8 @@ public sealed record WelcomeMessage(
 /// <summary>A data message. <see cref="Seq"/> is per session, starts at 1 and grows by exactly 1.</summary>
 /// <param name="Kind">One of <see cref="EventKinds"/>.</param>
 /// <param name="Index">Position within the run: <c>stream.start</c> is 0, chunks 1..n, <c>stream.end</c> n+1.</param>
-public sealed record EventMessage(long Seq, string Kind, string? RunId, int Index, string Text) : ServerMessage;
+/// <param name="RunId">The run this event belongs to; absent for a standalone <c>message</c>.</param>
+public sealed record EventMessage(long Seq, string Kind, int Index, string Text, string? RunId = null) : ServerMessage;
 
 /// <summary>The live connection now runs on the refreshed token.</summary>
 public sealed record RefreshedMessage(long TokenExpiresAt) : ServerMessage;

@@ -32,7 +32,7 @@ public sealed class OutboxPump(SessionStore store, FrameSender sender, string se
             }
             foreach (var e in batch)
             {
-                await sender.SendAsync(new EventMessage(e.Seq, e.Kind, e.RunId, e.Index, e.Text), cancellationToken);
+                await sender.SendAsync(new EventMessage(e.Seq, e.Kind, e.Index, e.Text, e.RunId), cancellationToken);
                 _next = e.Seq + 1;
             }
             if (batch.Count == 0)

@@ -8,6 +8,7 @@ using AspireResilience.AuthService.Signing;
 using AspireResilience.AuthService.Telemetry;
 using AspireResilience.AuthService.Tokens;
 using AspireResilience.AuthService.Users;
+using AspireResilience.UnitTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

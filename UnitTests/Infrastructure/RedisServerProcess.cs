@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
-namespace AspireResilience.UnitTests.AuthService;
+namespace AspireResilience.UnitTests.Infrastructure;
 
 /// <summary>A real, throwaway redis-server on a free loopback port (no persistence).</summary>
 internal sealed class RedisServerProcess : IAsyncDisposable

@@ -1,0 +1,68 @@
+using AspireResilience.Backend.Agents;
+using AspireResilience.Backend.Sessions;
+using AspireResilience.UnitTests.Infrastructure;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+
+namespace AspireResilience.UnitTests.Backend;
+
+/// <summary>
+/// Builds <see cref="SessionStore"/> and <see cref="RunStore"/> over a real redis-server with a
+/// fake clock. Each derived class starts its own server; every test starts from an empty database.
+/// </summary>
+public abstract class RedisStoreTestBase
+{
+    protected const string Owner = "alice";
+    protected const string Epoch = "epoch-1";
+    protected static readonly TimeSpan ResumeWindow = TimeSpan.FromMinutes(10);
+    protected static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(2);
+
+    private static RedisServerProcess? s_redis;
+    private static ConnectionMultiplexer? s_connection;
+
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero));
+
+    protected static ConnectionMultiplexer Connection => s_connection ?? throw new InvalidOperationException("Redis is not started.");
+
+    protected static IDatabase Db => Connection.GetDatabase();
+
+    protected static async Task StartRedisAsync()
+    {
+        s_redis = await RedisServerProcess.StartAsync();
+        // Our own connection: allowAdmin for FLUSHDB / FLUSHALL.
+        s_connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{s_redis.Port},allowAdmin=true");
+    }
+
+    protected static async Task StopRedisAsync()
+    {
+        if (s_connection is not null) await s_connection.DisposeAsync();
+        if (s_redis is not null) await s_redis.DisposeAsync();
+    }
+
+    [TestInitialize]
+    public Task FlushDatabaseAsync() => Server.FlushDatabaseAsync();
+
+    protected static IServer Server => Connection.GetServer(Connection.GetEndPoints()[0]);
+
+    protected SessionStore Sessions(int outboxCap = 100) =>
+        new(Connection, SessionOptions(outboxCap), Time);
+
+    protected RunStore Runs(BackendInstance? instance = null, int outboxCap = 100) =>
+        new(Connection, instance ?? new BackendInstance(),
+            Options.Create(new AgentOptions { LeaseDuration = LeaseDuration }), SessionOptions(outboxCap), Time);
+
+    protected static async Task<long[]> AppendEventsAsync(RunStore runs, string sessionId, string runId, int count)
+    {
+        Assert.AreEqual(RunStore.StartResult.Started, await runs.StartAsync(sessionId, Owner, runId, "prompt"));
+        var seqs = new long[count];
+        for (var i = 0; i < count; i++)
+        {
+            seqs[i] = await runs.AppendAsync(sessionId, runId, i, i == 0 ? "stream.start" : "stream.chunk", $"chunk {i}", finalAnswer: null);
+        }
+        return seqs;
+    }
+
+    private static IOptions<SessionStoreOptions> SessionOptions(int outboxCap) =>
+        Options.Create(new SessionStoreOptions { ResumeWindow = ResumeWindow, OutboxCap = outboxCap });
+}
