@@ -1,1 +1,26 @@
-Console.WriteLine("benchmarks: pending");
+using AspireResilience.Benchmarks;
+using AspireResilience.Benchmarks.ChaosProxy;
+
+// One verb per benchmark: dotnet run -c Release --project Benchmarks -- <verb> [options]
+IBenchmark[] benchmarks = [new ChaosProxyBenchmark()];
+
+var benchmark = benchmarks.FirstOrDefault(b => b.Verb == args.FirstOrDefault());
+if (benchmark is null)
+{
+    Console.Error.WriteLine("usage: Benchmarks <verb> [options]");
+    foreach (var known in benchmarks)
+    {
+        Console.Error.WriteLine($"  {known.Verb,-12} {known.Description}");
+    }
+
+    return 2;
+}
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+
+return await benchmark.RunAsync(args[1..], cancellation.Token);

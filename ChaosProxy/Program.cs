@@ -1,1 +1,14 @@
-var builder = WebApplication.CreateBuilder(args); builder.AddServiceDefaults(); var app = builder.Build(); app.MapDefaultEndpoints(); app.Run();
+using AspireResilience.ChaosProxy.Apis;
+using AspireResilience.ChaosProxy.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddChaosProxy();
+
+var app = builder.Build();
+
+app.MapProxyApi();
+app.MapDefaultEndpoints();
+
+app.Run();
