@@ -1,4 +1,5 @@
 using AspireResilience.AppHost;
+using AspireResilience.AppHost.Chaos;
 using AspireResilience.AppHost.Redis;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -6,6 +7,9 @@ var dataDirectory = builder.DataDirectory();
 
 // Infrastructure
 var redis = builder.AddRealRedis("redis", Path.Combine(dataDirectory, "redis"));
+var chaos = builder.AddProject<Projects.ChaosProxy>("chaosproxy")
+    .WithHttpHealthCheck("/health")
+    .WithFaultCommands();
 
 // Services
 var auth = builder.AddProject<Projects.AuthService>("authservice")
@@ -15,9 +19,17 @@ var auth = builder.AddProject<Projects.AuthService>("authservice")
     .WithEnvironment("Auth__EnableAdminApi", "true")
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.Backend>("backend")
-    .WithReference(redis).WaitFor(redis)
+var backend = builder.AddProject<Projects.Backend>("backend")
+    .WaitFor(redis)
     .WithReference(auth).WaitFor(auth)
     .WithHttpHealthCheck("/health");
+
+// Both hops of the Backend go through ChaosProxy so suites can fault either one; clients may
+// also use the Backend's own endpoint directly.
+var redisThroughChaos = chaos.AddProxy(ChaosProxyResourceExtensions.RedisProxy, ((IResourceWithEndpoints)redis.Resource).GetEndpoint("tcp"));
+chaos.AddProxy(ChaosProxyResourceExtensions.BackendProxy, backend.GetEndpoint("http"));
+backend
+    .WithEnvironment("ConnectionStrings__redis", redis.ConnectionStringVia(redisThroughChaos))
+    .WaitFor(chaos);
 
 builder.Build().Run();

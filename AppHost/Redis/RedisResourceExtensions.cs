@@ -50,6 +50,15 @@ public static class RedisResourceExtensions
             .WithHealthCheck(healthCheckKey);
     }
 
+    /// <summary>
+    /// The connection string of <paramref name="redis"/> when reached through another address
+    /// (a ChaosProxy listener): that host and port, plus the container's password if it has one.
+    /// </summary>
+    public static ReferenceExpression ConnectionStringVia(this IResourceBuilder<IResourceWithConnectionString> redis, EndpointReference address) =>
+        redis.Resource is RedisResource { PasswordParameter: { } password }
+            ? ReferenceExpression.Create($"{address.Property(EndpointProperty.HostAndPort)},password={password}")
+            : ReferenceExpression.Create($"{address.Property(EndpointProperty.HostAndPort)}");
+
     private static bool ContainerRuntimeAnswers()
     {
         var docker = FindOnPath("docker") ?? FindOnPath("podman");

@@ -7,7 +7,7 @@ namespace AspireResilience.E2ETests.Infrastructure;
 /// </summary>
 public static class ErrorLogCheck
 {
-    private static readonly string[] Services = [TestEnvironment.Backend, TestEnvironment.Auth];
+    private static readonly string[] Services = [TestEnvironment.Backend, TestEnvironment.Auth, TestEnvironment.Chaos];
 
     public static async Task EnsureNoUnexpectedErrorsAsync(this TestEnvironment env, DateTimeOffset since, params string[] allowedFragments)
     {

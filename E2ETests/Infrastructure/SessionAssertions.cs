@@ -31,6 +31,18 @@ public static class SessionAssertions
         }
     }
 
+    /// <summary>Waits until the session notices its link dropped.</summary>
+    public static async Task<Disconnected> WaitForDisconnectAsync(this ResilientSession session)
+    {
+        var cancel = Timeouts.Token();
+        while (true)
+        {
+            var change = await session.ConnectionEvents.ReadAsync(cancel);
+            if (change is Disconnected d) return d;
+            if (change is Ended ended) Assert.Fail($"session ended with {ended.CloseCode}: {ended.Reason}");
+        }
+    }
+
     /// <summary>Waits for the next welcome after a drop.</summary>
     public static async Task<WelcomeMessage> WaitForWelcomeAsync(this ResilientSession session, int generation)
     {

@@ -17,5 +17,10 @@ public abstract class SuiteTest
     public void RememberStart() => _started = DateTimeOffset.UtcNow;
 
     [TestCleanup]
-    public Task EnsureNoUnexpectedErrorsAsync() => Environment.EnsureNoUnexpectedErrorsAsync(_started, AllowedErrors);
+    public async Task CleanUpAsync()
+    {
+        // Faults a test injected through ChaosProxy must not leak into the next test.
+        await Environment.ChaosProxy.ResetAsync(Timeouts.Token());
+        await Environment.EnsureNoUnexpectedErrorsAsync(_started, AllowedErrors);
+    }
 }

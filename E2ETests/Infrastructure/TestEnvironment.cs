@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using AspireResilience.ChaosProxy.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -17,11 +18,16 @@ public sealed class TestEnvironment : IAsyncDisposable
     public const string Backend = "backend";
     public const string Auth = "authservice";
     public const string Redis = "redis";
+    public const string Chaos = "chaosproxy";
+    /// <summary>ChaosProxy's proxy names (AppHost/Chaos): the client ↔ Backend and Backend ↔ Redis hops.</summary>
+    public const string BackendProxy = "backend";
+    public const string RedisProxy = "redis";
     private const string Dashboard = "aspire-dashboard";
 
     private readonly string _dataDirectory;
     private readonly HttpClient _dashboardHttp;
     private readonly HttpClient _authHttp;
+    private readonly HttpClient _chaosHttp;
 
     private TestEnvironment(DistributedApplication app, TestUsers users, string dataDirectory, string dashboardApiKey)
     {
@@ -32,6 +38,8 @@ public sealed class TestEnvironment : IAsyncDisposable
         _dashboardHttp.DefaultRequestHeaders.Add("x-api-key", dashboardApiKey);
         _authHttp = app.CreateHttpClient(Auth);
         Tokens = new TokenClient(_authHttp);
+        _chaosHttp = app.CreateHttpClient(Chaos, "http");
+        ChaosProxy = new ChaosProxyClient(_chaosHttp);
         Traces = new DashboardTraces(_dashboardHttp);
         Faults = new ResourceFaults(app);
     }
@@ -41,17 +49,18 @@ public sealed class TestEnvironment : IAsyncDisposable
     public TokenClient Tokens { get; }
     public DashboardTraces Traces { get; }
     public ResourceFaults Faults { get; }
+
+    /// <summary>The ChaosProxy control API (toxics on the client and Redis hops).</summary>
+    public ChaosProxyClient ChaosProxy { get; }
     public ClientSpanRecorder ClientSpans { get; } = new();
 
-    /// <summary>The Backend's WebSocket endpoint.</summary>
-    public Uri BackendWebSocket
-    {
-        get
-        {
-            var http = App.GetEndpoint(Backend, "http");
-            return new UriBuilder(http) { Scheme = "ws", Path = "/ws" }.Uri;
-        }
-    }
+    /// <summary>The Backend's WebSocket endpoint through ChaosProxy (the path clients use, so faults can be injected).</summary>
+    public Uri BackendWebSocket => WebSocketUri(App.GetEndpoint(Chaos, $"{BackendProxy}-proxy"));
+
+    /// <summary>The Backend's own WebSocket endpoint, bypassing ChaosProxy.</summary>
+    public Uri BackendDirectWebSocket => WebSocketUri(App.GetEndpoint(Backend, "http"));
+
+    private static Uri WebSocketUri(Uri endpoint) => new UriBuilder("ws", endpoint.Host, endpoint.Port, "/ws").Uri;
 
     /// <param name="configure">Changes to the model before it starts (environment of a resource, replicas…).</param>
     public static async Task<TestEnvironment> StartAsync(string name, Action<IDistributedApplicationTestingBuilder>? configure = null)
@@ -83,6 +92,7 @@ public sealed class TestEnvironment : IAsyncDisposable
         await Task.WhenAll(
             app.ResourceNotifications.WaitForResourceHealthyAsync(Redis),
             app.ResourceNotifications.WaitForResourceHealthyAsync(Auth),
+            app.ResourceNotifications.WaitForResourceHealthyAsync(Chaos),
             app.ResourceNotifications.WaitForResourceHealthyAsync(Backend)).WaitAsync(Timeouts.StartStop);
         return new TestEnvironment(app, users, dataDirectory, apiKey);
     }
@@ -92,6 +102,7 @@ public sealed class TestEnvironment : IAsyncDisposable
         ClientSpans.Dispose();
         _dashboardHttp.Dispose();
         _authHttp.Dispose();
+        _chaosHttp.Dispose();
         await App.StopAsync(Timeouts.Token(Timeouts.StartStop));
         await App.DisposeAsync();
         Directory.Delete(_dataDirectory, recursive: true);

@@ -61,6 +61,27 @@ public sealed class MidStreamTests : SuiteTest
         Assert.AreEqual(0, session.GapsDetected);
     }
 
+    [TestMethod]
+    public async Task RedisLinkCutMidAnswerStillDeliversItExactlyOnce()
+    {
+        const string prompt = "keep going while redis blinks";
+        var reference = await UninterruptedAnswerAsync(prompt);
+
+        await using var client = await SessionFactory.ConnectAsync(_env);
+        var session = client.Session;
+        await session.SendPromptAsync("blink", prompt, Timeouts.Token());
+        Task<int>? cut = null;
+        var answer = await session.ReadAnswerAsync("blink", expectedFirstSeq: 1, onEvent: e =>
+        {
+            // RST on every Backend ↔ Redis connection (commands, pub/sub) while the run is writing.
+            if (cut is null && e.Index == 8) cut = _env.ChaosProxy.ResetConnectionsAsync(TestEnvironment.RedisProxy, Timeouts.Token());
+        });
+
+        Assert.IsGreaterThan(0, await cut!, "the Backend's Redis connections went through the proxy and were cut");
+        Assert.AreEqual(reference, answer.Text);
+        Assert.AreEqual(0, session.GapsDetected);
+    }
+
     private static async Task<string> UninterruptedAnswerAsync(string prompt)
     {
         await using var client = await SessionFactory.ConnectAsync(_env);

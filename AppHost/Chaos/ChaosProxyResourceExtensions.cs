@@ -1,0 +1,69 @@
+using AspireResilience.ChaosProxy.Client;
+
+namespace AspireResilience.AppHost.Chaos;
+
+public static class ChaosProxyResourceExtensions
+{
+    /// <summary>The proxy on the client ↔ Backend hop.</summary>
+    public const string BackendProxy = "backend";
+
+    /// <summary>The proxy on the Backend ↔ Redis hop.</summary>
+    public const string RedisProxy = "redis";
+
+    /// <summary>
+    /// Adds a proxy named <paramref name="proxy"/> to the ChaosProxy resource: an endpoint
+    /// <c>{proxy}-proxy</c> it listens on, forwarding to <paramref name="upstream"/>.
+    /// </summary>
+    public static EndpointReference AddProxy(this IResourceBuilder<ProjectResource> chaos, string proxy, EndpointReference upstream)
+    {
+        var endpointName = $"{proxy}-proxy";
+        // "tcp", not "http": an http endpoint of a project would also be bound by Kestrel.
+        chaos.WithEndpoint(name: endpointName, scheme: "tcp", env: $"ChaosProxy__Proxies__{proxy}__Listen")
+            .WithEnvironment($"ChaosProxy__Proxies__{proxy}__Upstream",
+                ReferenceExpression.Create($"{upstream.Property(EndpointProperty.HostAndPort)}"));
+        return chaos.GetEndpoint(endpointName);
+    }
+
+    /// <summary>The dashboard's buttons for the common faults.</summary>
+    public static IResourceBuilder<ProjectResource> WithFaultCommands(this IResourceBuilder<ProjectResource> chaos)
+    {
+        var api = chaos.GetEndpoint("http");
+        chaos.WithCommand("chaos-blackhole", "Blackhole clients 10 s", async context =>
+        {
+            var client = Client(api);
+            await client.AddToxicAsync(BackendProxy, Toxic.Timeout(0, ToxicStream.Downstream, "dashboard-blackhole-down"), context.CancellationToken);
+            await client.AddToxicAsync(BackendProxy, Toxic.Timeout(0, ToxicStream.Upstream, "dashboard-blackhole-up"), context.CancellationToken);
+            // The lift runs in the AppHost after the command has answered.
+            _ = Task.Delay(TimeSpan.FromSeconds(10)).ContinueWith(async _ =>
+            {
+                await client.RemoveToxicAsync(BackendProxy, "dashboard-blackhole-down");
+                await client.RemoveToxicAsync(BackendProxy, "dashboard-blackhole-up");
+            }, TaskScheduler.Default);
+            return CommandResults.Success();
+        }, new CommandOptions { Description = "Clients' frames go nowhere for 10 s (half-open links); heartbeats must notice." });
+
+        chaos.WithCommand("chaos-latency", "Add 200 ms latency", async context =>
+        {
+            await Client(api).AddToxicAsync(BackendProxy, Toxic.Latency(200, 20, ToxicStream.Downstream, "dashboard-latency"), context.CancellationToken);
+            return CommandResults.Success();
+        }, new CommandOptions { Description = "Every server→client chunk is delayed 200 ± 20 ms until Reset." });
+
+        chaos.WithCommand("chaos-cut", "Cut all connections", async context =>
+        {
+            var client = Client(api);
+            await client.ResetConnectionsAsync(BackendProxy, context.CancellationToken);
+            await client.ResetConnectionsAsync(RedisProxy, context.CancellationToken);
+            return CommandResults.Success();
+        }, new CommandOptions { Description = "TCP RST on every client and Redis connection; the proxies keep listening." });
+
+        chaos.WithCommand("chaos-reset", "Reset all faults", async context =>
+        {
+            await Client(api).ResetAsync(context.CancellationToken);
+            return CommandResults.Success();
+        }, new CommandOptions { Description = "Enable every proxy and remove every toxic." });
+        return chaos;
+    }
+
+    private static ChaosProxyClient Client(EndpointReference api) =>
+        new(new HttpClient { BaseAddress = new Uri(api.Url), Timeout = TimeSpan.FromSeconds(10) });
+}
