@@ -1,8 +1,9 @@
 using AspireResilience.Benchmarks;
 using AspireResilience.Benchmarks.ChaosProxy;
+using AspireResilience.Benchmarks.Resume;
 
 // One verb per benchmark: dotnet run -c Release --project Benchmarks -- <verb> [options]
-IBenchmark[] benchmarks = [new ChaosProxyBenchmark()];
+IBenchmark[] benchmarks = [new ChaosProxyBenchmark(), new ResumeBenchmark()];
 
 var benchmark = benchmarks.FirstOrDefault(b => b.Verb == args.FirstOrDefault());
 if (benchmark is null)

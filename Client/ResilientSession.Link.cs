@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Text.Json;
 using AspireResilience.Protocol;
 
 namespace AspireResilience.Client;
@@ -33,8 +32,10 @@ public sealed partial class ResilientSession
                 }
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or JsonException)
+        catch (Exception ex) when (!_disposed.IsCancellationRequested)
         {
+            // Whatever broke the link (socket error, abort, a frame we cannot read), the cure is
+            // the same: reconnect and resume from LastSeq.
             return (null, _deadLink ? "heartbeat" : ex.GetType().Name);
         }
         finally

@@ -106,17 +106,25 @@ public sealed partial class ResilientSession : IAsyncDisposable
     {
         // Each reconnect is its own trace, not a child of whatever span was current at connect time.
         Activity.Current = null;
-        while (!_disposed.IsCancellationRequested)
+        try
         {
-            var (code, reason) = await ServeAsync(_link!);
-            _connection.Writer.TryWrite(new Disconnected(code, reason));
-            if (_disposed.IsCancellationRequested) return;
-            if (code is { } c && !CloseCodes.AllowsReconnect(c))
+            while (!_disposed.IsCancellationRequested)
             {
-                End(c, reason);
-                return;
+                var (code, reason) = await ServeAsync(_link!);
+                _connection.Writer.TryWrite(new Disconnected(code, reason));
+                if (_disposed.IsCancellationRequested) return;
+                if (code is { } c && !CloseCodes.AllowsReconnect(c))
+                {
+                    End(c, reason);
+                    return;
+                }
+                if (!await ReconnectAsync(code, reason)) return;
             }
-            if (!await ReconnectAsync(code, reason)) return;
+        }
+        catch (Exception ex) when (!_disposed.IsCancellationRequested)
+        {
+            // A bug must end the session loudly, never leave it silently dead.
+            End(null, $"client failure: {ex.GetType().Name}: {ex.Message}");
         }
     }
 
@@ -179,9 +187,9 @@ public sealed partial class ResilientSession : IAsyncDisposable
                 link.Dispose();
                 return (code, reason);
             }
-            OnWelcome(welcome, activity);
             var previous = Interlocked.Exchange(ref _link, link);
             previous?.Dispose();
+            OnWelcome(welcome, activity);
             await ResendPendingPromptsAsync(link, cancellationToken);
             return (null, "");
         }

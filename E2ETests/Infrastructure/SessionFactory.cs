@@ -5,7 +5,8 @@ namespace AspireResilience.E2ETests.Infrastructure;
 /// <summary>Opens <see cref="ResilientSession"/>s against the real Backend, with tokens from the real AuthService.</summary>
 public static class SessionFactory
 {
-    public static async Task<TestSession> ConnectAsync(TestEnvironment env, (string Name, string Password)? user = null)
+    /// <param name="reconnectBaseDelay">The client's backoff ceiling for the first attempt (default 100 ms; zero reconnects at once).</param>
+    public static async Task<TestSession> ConnectAsync(TestEnvironment env, (string Name, string Password)? user = null, TimeSpan? reconnectBaseDelay = null)
     {
         var (name, password) = user ?? env.Users.Next();
         var tokens = new UserTokens(env.Tokens, name, password);
@@ -13,6 +14,7 @@ public static class SessionFactory
         {
             Endpoint = env.BackendWebSocket,
             AccessTokenProvider = tokens.GetAsync,
+            ReconnectBaseDelay = reconnectBaseDelay ?? TimeSpan.FromMilliseconds(100),
         };
         var session = await ResilientSession.ConnectAsync(options, Timeouts.Token());
         return new TestSession(session, name, tokens);

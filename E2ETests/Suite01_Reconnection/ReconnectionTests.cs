@@ -53,6 +53,29 @@ public sealed class ReconnectionTests : SuiteTest
     }
 
     [TestMethod]
+    public async Task TenImmediateDisconnectResumeCyclesKeepContextAndSeqContinuous()
+    {
+        // No backoff: each abort is followed at once by a reconnect, even right after a welcome.
+        await using var client = await SessionFactory.ConnectAsync(_env, reconnectBaseDelay: TimeSpan.Zero);
+        var session = client.Session;
+        var sessionId = session.SessionId;
+        long nextSeq = 1;
+        for (var cycle = 1; cycle <= 10; cycle++)
+        {
+            await session.SendPromptAsync($"turn-{cycle}", $"cycle {cycle}", Timeouts.Token());
+            var answer = await session.ReadAnswerAsync($"turn-{cycle}", expectedFirstSeq: nextSeq);
+            Assert.StartsWith($"[context: {2 * (cycle - 1)} earlier messages]", answer.Text);
+            nextSeq = answer.Events[^1].Seq + 1;
+
+            session.AbortConnection();
+            var welcome = await session.WaitForWelcomeAsync(generation: cycle + 1);
+            Assert.IsTrue(welcome.Resumed, $"cycle {cycle}: {welcome.Reason}");
+            Assert.AreEqual(sessionId, welcome.SessionId);
+        }
+        Assert.AreEqual(0, session.GapsDetected);
+    }
+
+    [TestMethod]
     public async Task ResumeIsOneTraceFromClientReconnectToBackendResumeWithinBudget()
     {
         await using var client = await SessionFactory.ConnectAsync(_env);

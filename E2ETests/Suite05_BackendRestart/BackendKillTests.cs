@@ -7,6 +7,7 @@ namespace AspireResilience.E2ETests.Suite05_BackendRestart;
 public sealed class BackendKillTests : SuiteTest
 {
     private static readonly TimeSpan KillRecoveryBudget = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan GracefulRestartBudget = TimeSpan.FromSeconds(5);
     private static TestEnvironment _env = null!;
 
     [ClassInitialize]
@@ -52,6 +53,32 @@ public sealed class BackendKillTests : SuiteTest
         await session.SendPromptAsync("after", "still there?", Timeouts.Token());
         var after = await session.ReadAnswerAsync("after", expectedFirstSeq: answer.Events[^1].Seq + 1);
         Assert.StartsWith("[context: 4 earlier messages]", after.Text);
+    }
+
+    [TestMethod]
+    public async Task GracefulRestartSendsGoingAwayAndTheClientResumesWithItsContext()
+    {
+        await using var client = await SessionFactory.ConnectAsync(_env);
+        var session = client.Session;
+        await session.SendPromptAsync("before", "first turn", Timeouts.Token());
+        var before = await session.ReadAnswerAsync("before", expectedFirstSeq: 1);
+        var sessionId = session.SessionId;
+        await session.ConnectionEvents.ReadAsync(Timeouts.Token()); // the first welcome
+
+        await _env.Faults.RestartAsync(TestEnvironment.Backend);
+
+        var disconnect = await session.WaitForDisconnectAsync();
+        Assert.AreEqual(1001, disconnect.CloseCode, "a graceful shutdown says 'going away'");
+        var welcome = await session.WaitForWelcomeAsync(generation: 2);
+        Assert.IsTrue(welcome.Resumed);
+        Assert.AreEqual(sessionId, welcome.SessionId);
+        var reconnect = await _env.ClientSpans.WaitForAsync(
+            a => a.OperationName == "client.reconnect" && (string?)a.GetTagItem("session.id") == sessionId, Timeouts.Default);
+        ResilienceReport.Record("graceful backend restart → resumed: client.reconnect", reconnect.Duration, GracefulRestartBudget, "client.reconnect span");
+
+        await session.SendPromptAsync("after", "still there?", Timeouts.Token());
+        var after = await session.ReadAnswerAsync("after", expectedFirstSeq: before.Events[^1].Seq + 1);
+        Assert.StartsWith("[context: 2 earlier messages]", after.Text);
     }
 
     private static async Task KillAndStartBackendAsync()

@@ -1,0 +1,43 @@
+using System.Net.WebSockets;
+using System.Text;
+
+namespace AspireResilience.UnitTests.Client;
+
+/// <summary>
+/// A stand-in for the server end of one connection: answers the hello with <paramref name="welcomeJson"/>,
+/// then fails the next receive with <paramref name="failure"/> (or, when null, waits until cancelled).
+/// </summary>
+internal sealed class ScriptedServerSocket(string welcomeJson, Exception? failure) : WebSocket
+{
+    private int _receives;
+
+    public List<string> Sent { get; } = [];
+    public override WebSocketCloseStatus? CloseStatus => null;
+    public override string? CloseStatusDescription => null;
+    public override WebSocketState State => WebSocketState.Open;
+    public override string? SubProtocol => null;
+
+    public override async Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Increment(ref _receives) == 1)
+        {
+            var bytes = Encoding.UTF8.GetBytes(welcomeJson);
+            bytes.CopyTo(buffer.AsSpan());
+            return new WebSocketReceiveResult(bytes.Length, WebSocketMessageType.Text, endOfMessage: true);
+        }
+        if (failure is not null) throw failure;
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        throw new OperationCanceledException(cancellationToken);
+    }
+
+    public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
+    {
+        lock (Sent) Sent.Add(Encoding.UTF8.GetString(buffer));
+        return Task.CompletedTask;
+    }
+
+    public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => Task.CompletedTask;
+    public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => Task.CompletedTask;
+    public override void Abort() { }
+    public override void Dispose() { }
+}
