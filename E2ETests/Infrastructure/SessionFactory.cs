@@ -8,16 +8,28 @@ public static class SessionFactory
     /// <param name="reconnectBaseDelay">The client's backoff ceiling for the first attempt (default 100 ms; zero reconnects at once).</param>
     public static async Task<TestSession> ConnectAsync(TestEnvironment env, (string Name, string Password)? user = null, TimeSpan? reconnectBaseDelay = null)
     {
+        var (options, name, tokens) = Options(env, user, reconnectBaseDelay);
+        return new TestSession(await ResilientSession.ConnectAsync(options, Timeouts.Token()), name, tokens);
+    }
+
+    /// <summary>Resumes a known session as a new client process would (e.g. after an app restart).</summary>
+    public static async Task<TestSession> ResumeAsync(TestEnvironment env, (string Name, string Password) user, string sessionId, long lastSeq, string? epoch)
+    {
+        var (options, name, tokens) = Options(env, user, null);
+        return new TestSession(await ResilientSession.ResumeAsync(options, sessionId, lastSeq, epoch, Timeouts.Token()), name, tokens);
+    }
+
+    private static (ResilientSessionOptions Options, string User, UserTokens Tokens) Options(
+        TestEnvironment env, (string Name, string Password)? user, TimeSpan? reconnectBaseDelay)
+    {
         var (name, password) = user ?? env.Users.Next();
         var tokens = new UserTokens(env.Tokens, name, password);
-        var options = new ResilientSessionOptions
+        return (new ResilientSessionOptions
         {
             Endpoint = env.BackendWebSocket,
             AccessTokenProvider = tokens.GetAsync,
             ReconnectBaseDelay = reconnectBaseDelay ?? TimeSpan.FromMilliseconds(100),
-        };
-        var session = await ResilientSession.ConnectAsync(options, Timeouts.Token());
-        return new TestSession(session, name, tokens);
+        }, name, tokens);
     }
 }
 

@@ -76,6 +76,66 @@ public sealed class ReconnectionTests : SuiteTest
     }
 
     [TestMethod]
+    public async Task UnknownSessionIdGetsAFreshSessionWithReasonUnknown()
+    {
+        var user = _env.Users.Next();
+        await using var first = await SessionFactory.ConnectAsync(_env, user);
+
+        await using var client = await SessionFactory.ResumeAsync(_env, user, "never-issued-session", lastSeq: 3, first.Session.Epoch);
+
+        var welcome = await client.Session.WaitForWelcomeAsync(generation: 1);
+        Assert.IsFalse(welcome.Resumed);
+        Assert.AreEqual(ResumeFailureReasons.Unknown, welcome.Reason);
+        Assert.AreNotEqual("never-issued-session", welcome.SessionId);
+        await client.Session.SendPromptAsync("p", "fresh start", Timeouts.Token());
+        var answer = await client.Session.ReadAnswerAsync("p", expectedFirstSeq: 1);
+        Assert.StartsWith("[context: 0 earlier messages]", answer.Text, "a fresh session starts with no context");
+    }
+
+    [TestMethod]
+    public async Task AnotherUsersValidTokenCannotResumeTheSessionAndTheOwnerStillCan()
+    {
+        var owner = _env.Users.Next();
+        await using var client = await SessionFactory.ConnectAsync(_env, owner);
+        await client.Session.SendPromptAsync("mine", "private context", Timeouts.Token());
+        var answer = await client.Session.ReadAnswerAsync("mine", expectedFirstSeq: 1);
+        var (sessionId, epoch) = (client.Session.SessionId, client.Session.Epoch);
+
+        var thief = await Assert.ThrowsAsync<AspireResilience.Client.SessionClosedException>(
+            () => SessionFactory.ResumeAsync(_env, _env.Users.Next(), sessionId, 0, epoch));
+        Assert.AreEqual(CloseCodes.Forbidden, thief.CloseCode);
+
+        client.Session.AbortConnection();
+        var welcome = await client.Session.WaitForWelcomeAsync(generation: 2);
+        Assert.IsTrue(welcome.Resumed, "the owner's session is untouched");
+        Assert.AreEqual(answer.Events[^1].Seq, client.Session.LastSeq);
+    }
+
+    [TestMethod]
+    public async Task LastSeqBeyondWhatTheServerSentIsRejectedAndTheSessionIsUnharmed()
+    {
+        var user = _env.Users.Next();
+        await using var client = await SessionFactory.ConnectAsync(_env, user);
+        await client.Session.SendPromptAsync("p", "count me", Timeouts.Token());
+        var answer = await client.Session.ReadAnswerAsync("p", expectedFirstSeq: 1);
+        var (sessionId, epoch, top) = (client.Session.SessionId, client.Session.Epoch, answer.Events[^1].Seq);
+
+        var rejected = await Assert.ThrowsAsync<AspireResilience.Client.SessionClosedException>(
+            () => SessionFactory.ResumeAsync(_env, user, sessionId, top + 100, epoch));
+        Assert.AreEqual(CloseCodes.MalformedHello, rejected.CloseCode);
+
+        // The rejected hello changed nothing: a correct resume continues the same seq line.
+        // (lastSeq = top: the client has acked everything, so an older lastSeq would rightly be a gap.)
+        await using var resumed = await SessionFactory.ResumeAsync(_env, user, sessionId, top, epoch);
+        var welcome = await resumed.Session.WaitForWelcomeAsync(generation: 1);
+        Assert.IsTrue(welcome.Resumed, welcome.Reason);
+        Assert.AreEqual(0, welcome.ReplayCount);
+        await resumed.Session.SendPromptAsync("q", "and now?", Timeouts.Token());
+        var next = await resumed.Session.ReadAnswerAsync("q", expectedFirstSeq: top + 1);
+        Assert.StartsWith("[context: 2 earlier messages]", next.Text);
+    }
+
+    [TestMethod]
     public async Task ResumeIsOneTraceFromClientReconnectToBackendResumeWithinBudget()
     {
         await using var client = await SessionFactory.ConnectAsync(_env);

@@ -1,0 +1,70 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using AspireResilience.E2ETests.Infrastructure;
+using AspireResilience.Protocol;
+
+namespace AspireResilience.E2ETests.Suite01_Reconnection;
+
+/// <summary>Resume windows, with a window short enough to outlast in a test.</summary>
+[TestClass]
+[TestCategory("Suite01")]
+public sealed class ResumeWindowTests : SuiteTest
+{
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(3);
+    private static TestEnvironment _env = null!;
+
+    [ClassInitialize]
+    public static async Task StartAsync(TestContext _) => _env = await TestEnvironment.StartAsync("suite01window", builder =>
+        builder.CreateResourceBuilder<ProjectResource>(TestEnvironment.Backend).WithEnvironment("Sessions__ResumeWindow", Window.ToString()));
+
+    [ClassCleanup]
+    public static async Task StopAsync() => await _env.DisposeAsync();
+
+    protected override TestEnvironment Environment => _env;
+
+    [TestMethod]
+    public async Task ResumeWellInsideTheWindowKeepsTheSession()
+    {
+        var user = _env.Users.Next();
+        string sessionId, epoch;
+        long lastSeq;
+        await using (var client = await SessionFactory.ConnectAsync(_env, user))
+        {
+            await client.Session.SendPromptAsync("p", "short stay", Timeouts.Token());
+            lastSeq = (await client.Session.ReadAnswerAsync("p", expectedFirstSeq: 1)).Events[^1].Seq;
+            (sessionId, epoch) = (client.Session.SessionId, client.Session.Epoch);
+        }
+
+        await using var back = await SessionFactory.ResumeAsync(_env, user, sessionId, lastSeq, epoch);
+
+        var welcome = await back.Session.WaitForWelcomeAsync(generation: 1);
+        Assert.IsTrue(welcome.Resumed);
+        Assert.AreEqual((long)Window.TotalSeconds, welcome.ResumeWindowSec);
+    }
+
+    [TestMethod]
+    public async Task ResumeAfterTheWindowSaysExpiredAndStartsAFreshSessionWithNothingOfTheOld()
+    {
+        var user = _env.Users.Next();
+        string sessionId, epoch;
+        await using (var client = await SessionFactory.ConnectAsync(_env, user))
+        {
+            await client.Session.SendPromptAsync("p", "forget me", Timeouts.Token());
+            await client.Session.ReadAnswerAsync("p", expectedFirstSeq: 1);
+            (sessionId, epoch) = (client.Session.SessionId, client.Session.Epoch);
+        }
+
+        // The scenario itself: the client stays away longer than the window (not a wait for an event).
+        await Task.Delay(Window + TimeSpan.FromSeconds(1));
+        await using var late = await SessionFactory.ResumeAsync(_env, user, sessionId, lastSeq: 0, epoch);
+
+        var welcome = await late.Session.WaitForWelcomeAsync(generation: 1);
+        Assert.IsFalse(welcome.Resumed);
+        Assert.AreEqual(ResumeFailureReasons.Expired, welcome.Reason);
+        Assert.AreNotEqual(sessionId, welcome.SessionId);
+        Assert.AreEqual(0, welcome.ReplayCount);
+        await late.Session.SendPromptAsync("q", "anyone there?", Timeouts.Token());
+        var answer = await late.Session.ReadAnswerAsync("q", expectedFirstSeq: 1);
+        Assert.StartsWith("[context: 0 earlier messages]", answer.Text, "nothing of the old session leaks into the new one");
+    }
+}
