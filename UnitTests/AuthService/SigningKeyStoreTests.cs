@@ -27,14 +27,9 @@ public sealed class SigningKeyStoreTests
     }
 
     [TestMethod]
+    [OSCondition(OperatingSystems.Linux | OperatingSystems.OSX)] // Unix file modes only
     public void KeyDirectoryAndFilesAreOwnerOnly()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            Assert.Inconclusive("Unix permissions only.");
-            return;
-        }
-
         using var store = CreateStore();
 
         Assert.AreEqual(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_directory.Path));
