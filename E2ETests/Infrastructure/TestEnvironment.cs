@@ -45,6 +45,9 @@ public sealed class TestEnvironment : IAsyncDisposable
     }
 
     public DistributedApplication App { get; }
+
+    /// <summary>This environment's data: <c>redis/</c> (the append-only file) and <c>auth-keys/</c> (the AuthService's signing keys).</summary>
+    public string DataDirectory => _dataDirectory;
     public TestUsers Users { get; }
     public TokenClient Tokens { get; }
     public DashboardTraces Traces { get; }
