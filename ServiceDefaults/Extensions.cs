@@ -61,6 +61,10 @@ public static class Extensions
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
+            // A collector that does not answer must not hold a graceful shutdown hostage: with the
+            // exporter's 10 s default (and retries) the final flush outlasted Aspire's stop timeout,
+            // so a restart command failed. Two seconds is plenty for a local or sidecar collector.
+            builder.Configuration["OTEL_EXPORTER_OTLP_TIMEOUT"] ??= "2000";
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 

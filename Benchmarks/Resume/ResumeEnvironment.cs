@@ -43,8 +43,9 @@ internal sealed class ResumeEnvironment : IAsyncDisposable
                 "--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:0",
                 "--ASPNETCORE_URLS=http://localhost:0",
             ],
-            // The dashboard stays on: it is the services' OTLP receiver. Without it their exporters
-            // point at a closed port and a graceful shutdown waits ~10 s for the final flush.
+            // The dashboard stays on: it is the services' OTLP receiver, as in the E2E suite. Without
+            // it the exporters point at a closed port and each graceful shutdown waits for its final
+            // flush (~6 s even with ServiceDefaults' 2 s export timeout), which would skew the restarts.
             (options, _) => options.DisableDashboard = false, cancellationToken);
         // The AppHost's own health probes fail while resources start; that is not news here.
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
