@@ -56,13 +56,19 @@ public sealed class AccessTokenValidator(
         return await IsRevokedAsync(identity) ? TokenCheck.Fail(TokenFailure.Revoked) : new TokenCheck(identity, TokenFailure.None);
     }
 
-    // Our own lifetime rule, so that "now" comes from the injected TimeProvider.
+    // Our own lifetime rule, so that "now" comes from the injected TimeProvider. It replaces the
+    // library's checks, RequireExpirationTime included, so a missing exp is rejected here: as
+    // invalid (4003), never as "expired" (4001), which would invite the client to refresh and retry.
     private bool LifetimeIsValid(DateTime? notBefore, DateTime? expires, TimeSpan skew)
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        if (expires is null || expires.Value.ToUniversalTime() + skew < now)
+        if (expires is null)
         {
-            throw new SecurityTokenExpiredException("The token has expired.") { Expires = expires ?? DateTime.MinValue };
+            throw new SecurityTokenNoExpirationException("The token has no expiry.");
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        if (expires.Value.ToUniversalTime() + skew < now)
+        {
+            throw new SecurityTokenExpiredException("The token has expired.") { Expires = expires.Value };
         }
         return notBefore is null || notBefore.Value.ToUniversalTime() - skew <= now;
     }
