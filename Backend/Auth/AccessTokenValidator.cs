@@ -24,7 +24,16 @@ public sealed class AccessTokenValidator(
         {
             return TokenCheck.Fail(TokenFailure.Invalid);
         }
-        var kid = Handler.ReadJsonWebToken(token).Kid;
+        string kid;
+        try
+        {
+            kid = Handler.ReadJsonWebToken(token).Kid;
+        }
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException)
+        {
+            // CanReadToken only checks the shape; parts that do not decode land here.
+            return TokenCheck.Fail(TokenFailure.Invalid);
+        }
         var key = string.IsNullOrEmpty(kid) ? null : await keys.FindAsync(kid, cancellationToken);
         if (key is null) return TokenCheck.Fail(TokenFailure.Invalid);
 

@@ -23,6 +23,7 @@ public sealed partial class GatewayConnection : IDisposable
     private readonly FrameSender _sender;
     private readonly FrameReader _reader;
     private readonly CancellationTokenSource _lifetime;
+    private readonly CancellationToken _requestAborted;
     private readonly TokenBucketRateLimiter _limiter;
     private readonly TokenWatchdog _watchdog;
     private Action<RedisChannel, RedisValue>? _notifyHandler;
@@ -35,6 +36,7 @@ public sealed partial class GatewayConnection : IDisposable
         _d = dependencies;
         _sender = new FrameSender(socket);
         _reader = new FrameReader(socket, dependencies.Options.MaxFrameBytes);
+        _requestAborted = requestAborted;
         _lifetime = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
@@ -69,20 +71,51 @@ public sealed partial class GatewayConnection : IDisposable
         }
         catch (WebSocketException ex)
         {
-            // Raw protocol violations (RSV bits, bad opcodes…) and dropped peers end here; the
-            // framework has already answered a violation with 1002.
+            // Raw protocol violations (RSV bits, bad opcodes…) and dropped peers end here. For a
+            // violation the framework has queued its 1002 close frame but aborted the socket;
+            // returning now would reset the TCP connection before the frame is written. Let the
+            // peer read it and hang up first (at most CloseGrace; at once if it is already gone).
             LogSocketFailed(_d.Logger, Id, ex.WebSocketErrorCode);
+            await Task.Delay(CloseGrace, _d.Time, _requestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         catch (RedisException ex)
         {
             LogRedisUnavailable(_d.Logger, Id, ex.GetType().Name);
             await CloseAsync(CloseCodes.TryAgainLater, "session store unavailable");
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A bug must still end with a stated close code, not a dropped TCP connection.
+            LogUnexpectedFailure(_d.Logger, Id, ex);
+            await CloseAsync(CloseCodes.ServerError, "internal error");
+        }
         finally
         {
+            await AwaitPeerCloseAsync();
             await _lifetime.CancelAsync();
             await Task.WhenAll(pump, watch).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await TeardownAsync();
+        }
+    }
+
+    /// <summary>
+    /// After a close frame went out (ours, or the framework's 1002), waits for the peer's answering
+    /// close, at most <see cref="CloseGrace"/>: disposing the socket at once resets the TCP
+    /// connection and the close frame — with its code — never reaches the peer.
+    /// </summary>
+    private async Task AwaitPeerCloseAsync()
+    {
+        if (_socket.State != WebSocketState.CloseSent) return;
+        _lifetime.CancelAfter(CloseGrace);
+        try
+        {
+            while (!(await _reader.ReadAsync(_lifetime.Token)).PeerClosed)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            // The grace period ran out or the peer vanished: nothing more to wait for.
         }
     }
 
