@@ -58,12 +58,13 @@ public sealed partial class GatewayConnection : IDisposable
     {
         BackendTelemetry.ActiveConnections.Add(1);
         using var stopping = _d.ApplicationStopping.Register(() => _ = CloseAsync(CloseCodes.GoingAway, "server shutting down"));
-        Task pump = Task.CompletedTask, watch = Task.CompletedTask;
+        Task pump = Task.CompletedTask, watch = Task.CompletedTask, touch = Task.CompletedTask;
         try
         {
             if (!await HelloAsync()) return;
             pump = PumpAsync();
             watch = _watchdog.RunAsync(Identity!.ExpiresAt, _lifetime.Token);
+            touch = KeepSessionInUseAsync();
             await ReceiveLoopAsync();
         }
         catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
@@ -93,7 +94,7 @@ public sealed partial class GatewayConnection : IDisposable
         {
             await AwaitPeerCloseAsync();
             await _lifetime.CancelAsync();
-            await Task.WhenAll(pump, watch).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAll(pump, watch, touch).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await TeardownAsync();
         }
     }
@@ -239,6 +240,24 @@ public sealed partial class GatewayConnection : IDisposable
             using var activity = BackendTelemetry.Source.StartActivity("session.superseded");
             activity?.SetTag("session.id", SessionId);
             _ = CloseAsync(CloseCodes.Superseded, "superseded by a newer connection");
+        }
+    }
+
+    /// <summary>An attached session is in use even when nothing is said: its resume window starts at the disconnect.</summary>
+    private async Task KeepSessionInUseAsync()
+    {
+        using var timer = new PeriodicTimer(_d.Sessions.TouchInterval, _d.Time);
+        while (await timer.WaitForNextTickAsync(_lifetime.Token))
+        {
+            try
+            {
+                await _d.Sessions.TouchAsync(SessionId!, Id);
+            }
+            catch (RedisException ex)
+            {
+                // The pump notices a lasting outage and closes 1013; a missed touch is harmless.
+                LogRedisUnavailable(_d.Logger, Id, ex.GetType().Name);
+            }
         }
     }
 

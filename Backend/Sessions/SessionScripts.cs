@@ -50,6 +50,18 @@ internal static class SessionScripts
         return 1
         """;
 
+    // KEYS: session, outbox, context  ARGV: connectionId, now, sessionTtlMs, windowMs
+    // While a connection is attached the session is in use: keep its window and its keys' TTLs
+    // moving, or an idle but connected session would expire under its client.
+    public const string Touch = """
+        if redis.call('HGET', KEYS[1], 'conn') ~= ARGV[1] then return 0 end
+        redis.call('HSET', KEYS[1], 'lastSeenAt', ARGV[2])
+        redis.call('PEXPIRE', KEYS[1], ARGV[3])
+        redis.call('PEXPIRE', KEYS[2], ARGV[4])
+        redis.call('PEXPIRE', KEYS[3], ARGV[4])
+        return 1
+        """;
+
     // KEYS: session, outbox  ARGV: seq, now
     // Cumulative ack: trims everything <= seq. An ack beyond what was produced is refused (-1).
     public const string Ack = """

@@ -60,6 +60,15 @@ public sealed class SessionStore(IConnectionMultiplexer redis, IOptions<SessionS
     public Task AnnounceAttachAsync(string id, string connectionId) =>
         redis.GetSubscriber().PublishAsync(RedisChannel.Literal(SessionKeys.Channel(id)), "s:" + connectionId);
 
+    /// <summary>How often an attached connection calls <see cref="TouchAsync"/>: a quarter of the window, at most a minute.</summary>
+    public TimeSpan TouchInterval => TimeSpan.FromTicks(Math.Min(Options.ResumeWindow.Ticks / 4, TimeSpan.FromMinutes(1).Ticks));
+
+    /// <summary>Marks the session as in use by <paramref name="connectionId"/> now; false once another connection owns it.</summary>
+    public async Task<bool> TouchAsync(string id, string connectionId) =>
+        (long)await Db.ScriptEvaluateAsync(SessionScripts.Touch,
+            [SessionKeys.Session(id), SessionKeys.Outbox(id), SessionKeys.Context(id)],
+            [connectionId, Now, SessionTtlMs, WindowMs]) == 1;
+
     public Task DetachAsync(string id, string connectionId) =>
         Db.ScriptEvaluateAsync(SessionScripts.Detach, [SessionKeys.Session(id)], [connectionId, Now]);
 

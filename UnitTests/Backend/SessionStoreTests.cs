@@ -159,6 +159,25 @@ public sealed class SessionStoreTests : RedisStoreTestBase
     }
 
     [TestMethod]
+    public async Task TouchByTheAttachedConnectionKeepsAnIdleSessionAndItsDataAlive()
+    {
+        var store = Sessions();
+        var id = await store.CreateAsync(Owner, Epoch, "c1");
+        await AppendEventsAsync(Runs(), id, "r1", 3);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Time.Advance(ResumeWindow * 0.6);
+            Assert.IsTrue(await store.TouchAsync(id, "c1"));
+        }
+        Assert.IsFalse(await store.TouchAsync(id, "someone-else"), "only the attached connection keeps it alive");
+        var attach = await store.AttachAsync(id, Owner, 0, "c2");
+
+        Assert.AreEqual(AttachStatus.Resumed, attach.Status, "1.8 windows after creation, but touched within the window");
+        Assert.HasCount(3, await store.ReadAsync(id, 1));
+    }
+
+    [TestMethod]
     public async Task SessionPastItsResumeWindowIsExpiredForGoodAndItsDataIsGone()
     {
         var store = Sessions();
