@@ -6,6 +6,7 @@ namespace AspireResilience.Client;
 public sealed partial class ResilientSession
 {
     private long _lastFrameTimestamp;
+    private volatile bool _deadLink;
 
     /// <summary>Serves one link until it drops. Returns the close code (null: no close frame) and a reason.</summary>
     private async Task<(int? CloseCode, string Reason)> ServeAsync(SessionLink link)
@@ -45,8 +46,6 @@ public sealed partial class ResilientSession
             _deadLink = false;
         }
     }
-
-    private volatile bool _deadLink;
 
     /// <returns>false when the link must be dropped (an event skipped a seq).</returns>
     private async Task<bool> HandleAsync(SessionLink link, ServerMessage message, CancellationToken cancellationToken)
