@@ -28,6 +28,7 @@ public sealed class SigningKeyStoreTests
 
     [TestMethod]
     [OSCondition(OperatingSystems.Linux | OperatingSystems.OSX)] // Unix file modes only
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void KeyDirectoryAndFilesAreOwnerOnly()
     {
         using var store = CreateStore();
