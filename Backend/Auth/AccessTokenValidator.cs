@@ -24,20 +24,22 @@ public sealed class AccessTokenValidator(
         {
             return TokenCheck.Fail(TokenFailure.Invalid);
         }
-        string kid;
+        JsonWebToken parsed;
         try
         {
-            kid = Handler.ReadJsonWebToken(token).Kid;
+            parsed = Handler.ReadJsonWebToken(token);
         }
         catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException)
         {
             // CanReadToken only checks the shape; parts that do not decode land here.
             return TokenCheck.Fail(TokenFailure.Invalid);
         }
+        // Parsed once: the kid picks the key, and the same parsed token is validated.
+        var kid = parsed.Kid;
         var key = string.IsNullOrEmpty(kid) ? null : await keys.FindAsync(kid, cancellationToken);
         if (key is null) return TokenCheck.Fail(TokenFailure.Invalid);
 
-        var result = await Handler.ValidateTokenAsync(token, new TokenValidationParameters
+        var result = await Handler.ValidateTokenAsync(parsed, new TokenValidationParameters
         {
             ValidIssuer = settings.Issuer,
             ValidAudience = settings.Audience,

@@ -25,7 +25,7 @@ public sealed partial class SessionHandshake(
     {
         if (hello.SessionId is null)
         {
-            return await FreshAsync(identity, connectionId, reason: null);
+            return await FreshAsync(identity, connectionId, await sessions.GetEpochAsync(), reason: null);
         }
         if (!SessionIdFormat().IsMatch(hello.SessionId) || hello.LastSeq is < 0)
         {
@@ -55,9 +55,10 @@ public sealed partial class SessionHandshake(
                 outcome = HandshakeOutcome.Close(CloseCodes.MalformedHello, "lastSeq is ahead of the session");
                 break;
             default:
-                var reason = await ReasonAsync(attach.Status, hello.Epoch);
+                var epoch = await sessions.GetEpochAsync();
+                var reason = FailureReason(attach.Status, hello.Epoch, epoch);
                 activity?.SetTag("reason", reason);
-                outcome = await FreshAsync(identity, connectionId, reason);
+                outcome = await FreshAsync(identity, connectionId, epoch, reason);
                 break;
         }
 
@@ -68,18 +69,18 @@ public sealed partial class SessionHandshake(
         return outcome;
     }
 
-    private async Task<string> ReasonAsync(AttachStatus status, string? clientEpoch) => status switch
+    /// <summary>Why a resume failed, told to the client in <c>welcome.reason</c>.</summary>
+    internal static string FailureReason(AttachStatus status, string? clientEpoch, string storeEpoch) => status switch
     {
         AttachStatus.Expired => ResumeFailureReasons.Expired,
         AttachStatus.Gap => ResumeFailureReasons.Gap,
         // A session we do not know, from a client that saw another epoch: the store lost its data.
-        _ when clientEpoch is not null && clientEpoch != await sessions.GetEpochAsync() => ResumeFailureReasons.Epoch,
+        _ when clientEpoch is not null && clientEpoch != storeEpoch => ResumeFailureReasons.Epoch,
         _ => ResumeFailureReasons.Unknown,
     };
 
-    private async Task<HandshakeOutcome> FreshAsync(TokenIdentity identity, string connectionId, string? reason)
+    private async Task<HandshakeOutcome> FreshAsync(TokenIdentity identity, string connectionId, string epoch, string? reason)
     {
-        var epoch = await sessions.GetEpochAsync();
         var id = await sessions.CreateAsync(identity.Subject, epoch, connectionId);
         return new HandshakeOutcome(Welcome(id, identity, epoch, resumed: false, 0, reason), 1);
     }

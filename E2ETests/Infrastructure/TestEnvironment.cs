@@ -60,9 +60,6 @@ public sealed class TestEnvironment : IAsyncDisposable
     /// <summary>The Backend's WebSocket endpoint through ChaosProxy (the path clients use, so faults can be injected).</summary>
     public Uri BackendWebSocket => WebSocketUri(App.GetEndpoint(Chaos, $"{BackendProxy}-proxy"));
 
-    /// <summary>The Backend's own WebSocket endpoint, bypassing ChaosProxy.</summary>
-    public Uri BackendDirectWebSocket => WebSocketUri(App.GetEndpoint(Backend, "http"));
-
     private static Uri WebSocketUri(Uri endpoint) => new UriBuilder("ws", endpoint.Host, endpoint.Port, "/ws").Uri;
 
     /// <param name="configure">Changes to the model before it starts (environment of a resource, replicas…).</param>

@@ -59,6 +59,8 @@ public sealed class MidStreamTests : SuiteTest
 
         Assert.AreEqual(reference, answer.Text);
         Assert.AreEqual(0, session.GapsDetected);
+        // Three cuts, three resumes: the first welcome plus one per reconnect.
+        Assert.IsTrue((await session.WaitForWelcomeAsync(generation: cutAt.Length + 1)).Resumed);
     }
 
     [TestMethod]
