@@ -1,33 +1,34 @@
 using AspireResilience.AppHost;
 using AspireResilience.AppHost.Chaos;
 using AspireResilience.AppHost.Redis;
+using AspireResilience.Contracts;
 
 var builder = DistributedApplication.CreateBuilder(args);
 var dataDirectory = builder.DataDirectory();
 
 // Infrastructure
-var redis = builder.AddRealRedis("redis", Path.Combine(dataDirectory, "redis"));
-var chaos = builder.AddProject<Projects.ChaosProxy>("chaosproxy")
+var redis = builder.AddRealRedis(ResourceNames.Redis, Path.Combine(dataDirectory, "redis"));
+var chaos = builder.AddProject<Projects.ChaosProxy>(ResourceNames.Chaos)
     .WithHttpHealthCheck("/health")
     .WithFaultCommands();
 
 // Services
-var auth = builder.AddProject<Projects.AuthService>("authservice")
+var auth = builder.AddProject<Projects.AuthService>(ResourceNames.Auth)
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Auth__KeyDirectory", Path.Combine(dataDirectory, "auth-keys"))
     // The admin API (key rotation) exists for the fault-injection suites; this AppHost is a dev/test environment.
     .WithEnvironment("Auth__EnableAdminApi", "true")
     .WithHttpHealthCheck("/health");
 
-var backend = builder.AddProject<Projects.Backend>("backend")
+var backend = builder.AddProject<Projects.Backend>(ResourceNames.Backend)
     .WaitFor(redis)
     .WithReference(auth).WaitFor(auth)
     .WithHttpHealthCheck("/health");
 
 // Both hops of the Backend go through ChaosProxy so suites can fault either one; clients may
 // also use the Backend's own endpoint directly.
-var redisThroughChaos = chaos.AddProxy(ChaosProxyResourceExtensions.RedisProxy, ((IResourceWithEndpoints)redis.Resource).GetEndpoint("tcp"));
-chaos.AddProxy(ChaosProxyResourceExtensions.BackendProxy, backend.GetEndpoint("http"));
+var redisThroughChaos = chaos.AddProxy(ChaosProxyNames.Redis, ((IResourceWithEndpoints)redis.Resource).GetEndpoint("tcp"));
+chaos.AddProxy(ChaosProxyNames.Backend, backend.GetEndpoint("http"));
 backend
     .WithEnvironment("ConnectionStrings__redis", redis.ConnectionStringVia(redisThroughChaos))
     .WaitFor(chaos);

@@ -1,22 +1,17 @@
 using AspireResilience.ChaosProxy.Client;
+using AspireResilience.Contracts;
 
 namespace AspireResilience.AppHost.Chaos;
 
 public static class ChaosProxyResourceExtensions
 {
-    /// <summary>The proxy on the client ↔ Backend hop.</summary>
-    public const string BackendProxy = "backend";
-
-    /// <summary>The proxy on the Backend ↔ Redis hop.</summary>
-    public const string RedisProxy = "redis";
-
     /// <summary>
     /// Adds a proxy named <paramref name="proxy"/> to the ChaosProxy resource: an endpoint
-    /// <c>{proxy}-proxy</c> it listens on, forwarding to <paramref name="upstream"/>.
+    /// <see cref="ChaosProxyNames.Endpoint"/> it listens on, forwarding to <paramref name="upstream"/>.
     /// </summary>
     public static EndpointReference AddProxy(this IResourceBuilder<ProjectResource> chaos, string proxy, EndpointReference upstream)
     {
-        var endpointName = $"{proxy}-proxy";
+        var endpointName = ChaosProxyNames.Endpoint(proxy);
         // "tcp", not "http": an http endpoint of a project would also be bound by Kestrel.
         chaos.WithEndpoint(name: endpointName, scheme: "tcp", env: $"ChaosProxy__Proxies__{proxy}__Listen")
             .WithEnvironment($"ChaosProxy__Proxies__{proxy}__Upstream",
@@ -31,28 +26,28 @@ public static class ChaosProxyResourceExtensions
         chaos.WithCommand("chaos-blackhole", "Blackhole clients 10 s", async context =>
         {
             var client = Client(api);
-            await client.AddToxicAsync(BackendProxy, Toxic.Timeout(0, ToxicStream.Downstream, "dashboard-blackhole-down"), context.CancellationToken);
-            await client.AddToxicAsync(BackendProxy, Toxic.Timeout(0, ToxicStream.Upstream, "dashboard-blackhole-up"), context.CancellationToken);
+            await client.AddToxicAsync(ChaosProxyNames.Backend, Toxic.Timeout(0, ToxicStream.Downstream, "dashboard-blackhole-down"), context.CancellationToken);
+            await client.AddToxicAsync(ChaosProxyNames.Backend, Toxic.Timeout(0, ToxicStream.Upstream, "dashboard-blackhole-up"), context.CancellationToken);
             // The lift runs in the AppHost after the command has answered.
             _ = Task.Delay(TimeSpan.FromSeconds(10)).ContinueWith(async _ =>
             {
-                await client.RemoveToxicAsync(BackendProxy, "dashboard-blackhole-down");
-                await client.RemoveToxicAsync(BackendProxy, "dashboard-blackhole-up");
+                await client.RemoveToxicAsync(ChaosProxyNames.Backend, "dashboard-blackhole-down");
+                await client.RemoveToxicAsync(ChaosProxyNames.Backend, "dashboard-blackhole-up");
             }, TaskScheduler.Default);
             return CommandResults.Success();
         }, new CommandOptions { Description = "Clients' frames go nowhere for 10 s (half-open links); heartbeats must notice." });
 
         chaos.WithCommand("chaos-latency", "Add 200 ms latency", async context =>
         {
-            await Client(api).AddToxicAsync(BackendProxy, Toxic.Latency(200, 20, ToxicStream.Downstream, "dashboard-latency"), context.CancellationToken);
+            await Client(api).AddToxicAsync(ChaosProxyNames.Backend, Toxic.Latency(200, 20, ToxicStream.Downstream, "dashboard-latency"), context.CancellationToken);
             return CommandResults.Success();
         }, new CommandOptions { Description = "Every server→client chunk is delayed 200 ± 20 ms until Reset." });
 
         chaos.WithCommand("chaos-cut", "Cut all connections", async context =>
         {
             var client = Client(api);
-            await client.ResetConnectionsAsync(BackendProxy, context.CancellationToken);
-            await client.ResetConnectionsAsync(RedisProxy, context.CancellationToken);
+            await client.ResetConnectionsAsync(ChaosProxyNames.Backend, context.CancellationToken);
+            await client.ResetConnectionsAsync(ChaosProxyNames.Redis, context.CancellationToken);
             return CommandResults.Success();
         }, new CommandOptions { Description = "TCP RST on every client and Redis connection; the proxies keep listening." });
 

@@ -1,4 +1,5 @@
 using static AspireResilience.AuthService.AuthRedisKeys;
+using static AspireResilience.Contracts.RevocationContract;
 
 namespace AspireResilience.AuthService.RefreshTokens;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using System.Text.Json;
 using AspireResilience.AuthService.RefreshTokens;
 using AspireResilience.AuthService.Requests;
 using AspireResilience.AuthService.Telemetry;
 using AspireResilience.AuthService.Tokens;
+using AspireResilience.Contracts;
 using StackExchange.Redis;
 
 namespace AspireResilience.AuthService.Revocations;
@@ -82,7 +82,7 @@ public sealed partial class RevocationService(
             return true;
         }
 
-        await redis.GetDatabase().StringSetAsync(AuthRedisKeys.RevokedJti(claims.Jti), claims.Subject, remaining);
+        await redis.GetDatabase().StringSetAsync(RevocationContract.RevokedJti(claims.Jti), claims.Subject, remaining);
         telemetry.Revoked("jti", ReasonRequest);
         Log.JtiRevoked(logger, claims.Jti, claims.Subject);
         await PublishAsync(new RevocationMessage(null, claims.Jti, claims.Subject), cancellationToken);
@@ -93,7 +93,7 @@ public sealed partial class RevocationService(
     {
         cancellationToken.ThrowIfCancellationRequested();
         await redis.GetSubscriber().PublishAsync(
-            RedisChannel.Literal(AuthRedisKeys.RevocationsChannel), JsonSerializer.Serialize(message));
+            RedisChannel.Literal(RevocationContract.Channel), RevocationContract.Serialize(message));
     }
 
     private static bool LooksLikeJwt(string token) => token.Count(c => c == '.') == 2;

@@ -1,3 +1,4 @@
+using AspireResilience.Contracts;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -87,8 +88,8 @@ public sealed class AccessTokenValidator(
     private async Task<bool> IsRevokedAsync(TokenIdentity identity)
     {
         var db = redis.GetDatabase();
-        var jti = identity.TokenId is { Length: > 0 } ? db.KeyExistsAsync($"auth:revoked-jti:{identity.TokenId}") : Task.FromResult(false);
-        var family = identity.FamilyId is { Length: > 0 } ? db.KeyExistsAsync($"auth:revoked-family:{identity.FamilyId}") : Task.FromResult(false);
+        var jti = identity.TokenId is { Length: > 0 } ? db.KeyExistsAsync(RevocationContract.RevokedJti(identity.TokenId)) : Task.FromResult(false);
+        var family = identity.FamilyId is { Length: > 0 } ? db.KeyExistsAsync(RevocationContract.RevokedFamily(identity.FamilyId)) : Task.FromResult(false);
         return await jti || await family;
     }
 }

@@ -1,43 +1,35 @@
-using System.Text.Json;
+using AspireResilience.Contracts;
 using StackExchange.Redis;
 
 namespace AspireResilience.Backend.Gateway;
 
 /// <summary>
-/// Listens to the AuthService's revocations (Redis pub/sub <c>auth:revocations</c>) and closes
+/// Listens to the AuthService's revocations (<see cref="RevocationContract.Channel"/>) and closes
 /// the affected live sockets with 4003 within moments.
 /// </summary>
 public sealed partial class RevocationListener(IConnectionMultiplexer redis, ConnectionRegistry registry, ILogger<RevocationListener> logger)
     : IHostedService
 {
-    public const string Channel = "auth:revocations";
+    private static readonly RedisChannel Channel = RedisChannel.Literal(RevocationContract.Channel);
 
     public Task StartAsync(CancellationToken cancellationToken) =>
-        redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(Channel), (_, message) => OnRevocation(message));
+        redis.GetSubscriber().SubscribeAsync(Channel, (_, message) => OnRevocation(message));
 
     public Task StopAsync(CancellationToken cancellationToken) =>
-        redis.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(Channel));
+        redis.GetSubscriber().UnsubscribeAsync(Channel);
 
     private void OnRevocation(RedisValue message)
     {
-        Revocation? revocation;
-        try
-        {
-            revocation = JsonSerializer.Deserialize<Revocation>(message.ToString(), JsonSerializerOptions.Web);
-        }
-        catch (JsonException)
+        if (RevocationContract.Parse(message.ToString()) is not { } revocation)
         {
             LogBadRevocation(logger);
             return;
         }
-        if (revocation is null) return;
         foreach (var connection in registry.All)
         {
             _ = connection.OnRevokedAsync(revocation.FamilyId, revocation.Jti);
         }
     }
-
-    private sealed record Revocation(string? FamilyId, string? Jti, string? Sub);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Ignored a malformed revocation message")]
     private static partial void LogBadRevocation(ILogger logger);

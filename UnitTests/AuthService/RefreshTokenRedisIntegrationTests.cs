@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using AspireResilience.Contracts;
 using System.Text.Json;
 using AspireResilience.AuthService;
 using AspireResilience.AuthService.RefreshTokens;
@@ -106,15 +107,15 @@ public sealed class RefreshTokenRedisIntegrationTests
         var login = await LoginAsync();
         var fid = FamilyOf(login);
         var latest = (await GrantAsync(new RefreshTokenGrantRequest(login.RefreshToken))).Response!;
-        var messages = await s_redis.Connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(AuthRedisKeys.RevocationsChannel));
+        var messages = await s_redis.Connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RevocationContract.Channel));
 
         var reuse = await GrantAsync(new RefreshTokenGrantRequest(login.RefreshToken));
 
         Assert.AreEqual(OAuthError.InvalidGrant, reuse.Error?.Error);
         var message = await ReadMessageAsync(messages, m => m.FamilyId == fid);
         Assert.AreEqual(new RevocationMessage(fid, null, _user), message);
-        Assert.AreEqual(_user, (string?)await Db.StringGetAsync(AuthRedisKeys.RevokedFamily(fid)));
-        await AssertExpiresWithinRefreshLifetimeAsync(AuthRedisKeys.RevokedFamily(fid));
+        Assert.AreEqual(_user, (string?)await Db.StringGetAsync(RevocationContract.RevokedFamily(fid)));
+        await AssertExpiresWithinRefreshLifetimeAsync(RevocationContract.RevokedFamily(fid));
         var afterRevocation = await GrantAsync(new RefreshTokenGrantRequest(latest.RefreshToken));
         Assert.AreEqual(OAuthError.InvalidGrant, afterRevocation.Error?.Error, "the newest token of the family dies too");
         await messages.UnsubscribeAsync();
@@ -131,7 +132,7 @@ public sealed class RefreshTokenRedisIntegrationTests
         Assert.AreEqual(1, outcomes.Count(o => o.Outcome == RotationOutcome.Rotated));
         Assert.AreEqual(1, outcomes.Count(o => o.Outcome == RotationOutcome.Reused), "the first loser revokes the family");
         Assert.IsTrue(outcomes.All(o => o.Outcome is RotationOutcome.Rotated or RotationOutcome.Reused or RotationOutcome.FamilyRevoked));
-        Assert.IsTrue(await Db.KeyExistsAsync(AuthRedisKeys.RevokedFamily(FamilyOf(login))));
+        Assert.IsTrue(await Db.KeyExistsAsync(RevocationContract.RevokedFamily(FamilyOf(login))));
     }
 
     [TestMethod]
@@ -143,7 +144,7 @@ public sealed class RefreshTokenRedisIntegrationTests
         var rotation = await _store.RotateAsync(login.RefreshToken, TestContext.CancellationToken);
 
         Assert.AreEqual(RotationOutcome.Expired, rotation.Outcome);
-        Assert.IsFalse(await Db.KeyExistsAsync(AuthRedisKeys.RevokedFamily(FamilyOf(login))));
+        Assert.IsFalse(await Db.KeyExistsAsync(RevocationContract.RevokedFamily(FamilyOf(login))));
     }
 
     [TestMethod]
@@ -159,15 +160,15 @@ public sealed class RefreshTokenRedisIntegrationTests
     {
         var login = await LoginAsync();
         var jti = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(login.AccessToken).Id;
-        var messages = await s_redis.Connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(AuthRedisKeys.RevocationsChannel));
+        var messages = await s_redis.Connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RevocationContract.Channel));
 
         await _revocations.RevokeAsync(new RevocationRequest(login.AccessToken, RevocationRequest.AccessTokenHint), TestContext.CancellationToken);
 
         Assert.AreEqual(new RevocationMessage(null, jti, _user), await ReadMessageAsync(messages, m => m.Jti == jti));
-        var ttl = await Db.KeyTimeToLiveAsync(AuthRedisKeys.RevokedJti(jti));
+        var ttl = await Db.KeyTimeToLiveAsync(RevocationContract.RevokedJti(jti));
         Assert.IsNotNull(ttl);
         Assert.IsTrue(ttl > TimeSpan.FromMinutes(4) && ttl <= _options.AccessTokenLifetime + AccessTokenIssuer.ClockSkew, ttl.ToString());
-        Assert.IsFalse(await Db.KeyExistsAsync(AuthRedisKeys.RevokedFamily(FamilyOf(login))), "revoking one access token leaves the family alone");
+        Assert.IsFalse(await Db.KeyExistsAsync(RevocationContract.RevokedFamily(FamilyOf(login))), "revoking one access token leaves the family alone");
         await messages.UnsubscribeAsync();
     }
 
@@ -176,7 +177,7 @@ public sealed class RefreshTokenRedisIntegrationTests
     {
         var login = await LoginAsync();
         var fid = FamilyOf(login);
-        var messages = await s_redis.Connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(AuthRedisKeys.RevocationsChannel));
+        var messages = await s_redis.Connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RevocationContract.Channel));
 
         await _revocations.RevokeAsync(new RevocationRequest(login.RefreshToken, null), TestContext.CancellationToken);
 
@@ -221,7 +222,7 @@ public sealed class RefreshTokenRedisIntegrationTests
         timeout.CancelAfter(MessageTimeout);
         while (true)
         {
-            var message = JsonSerializer.Deserialize<RevocationMessage>((string)(await queue.ReadAsync(timeout.Token)).Message!)!;
+            var message = RevocationContract.Parse((string)(await queue.ReadAsync(timeout.Token)).Message!)!;
             if (match(message))
             {
                 return message;

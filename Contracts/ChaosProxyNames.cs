@@ -1,0 +1,14 @@
+namespace AspireResilience.Contracts;
+
+/// <summary>The proxies the AppHost puts into ChaosProxy, and the endpoints they listen on.</summary>
+public static class ChaosProxyNames
+{
+    /// <summary>The proxy on the client ↔ Backend hop.</summary>
+    public const string Backend = "backend";
+
+    /// <summary>The proxy on the Backend ↔ Redis hop.</summary>
+    public const string Redis = "redis";
+
+    /// <summary>The ChaosProxy resource's endpoint on which <paramref name="proxy"/> listens.</summary>
+    public static string Endpoint(string proxy) => $"{proxy}-proxy";
+}
