@@ -1,27 +1,11 @@
 using System.Runtime.InteropServices;
+using AspireResilience.TestSupport;
 
 namespace AspireResilience.Benchmarks;
 
 /// <summary>Where reports go (<c>artifacts/benchmarks/</c> under the repository root) and what they say about the machine.</summary>
 internal static class BenchmarkReport
 {
-    /// <summary>The repository root: the nearest folder above the working directory or the binaries holding AspireResilience.sln.</summary>
-    public static DirectoryInfo FindRepositoryRoot()
-    {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "AspireResilience.sln")))
-                {
-                    return directory;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("AspireResilience.sln not found above the working directory or the binaries");
-    }
-
     public static string MachineLine()
     {
 #if DEBUG
@@ -36,8 +20,7 @@ internal static class BenchmarkReport
     /// <summary>Prints the report and writes it to <c>artifacts/benchmarks/{fileName}</c>; returns the path.</summary>
     public static async Task<string> PublishAsync(string fileName, string markdown, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(FindRepositoryRoot().FullName, "artifacts", "benchmarks", fileName);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var path = RepositoryRoot.Artifact("benchmarks", fileName);
         await File.WriteAllTextAsync(path, markdown, cancellationToken);
         Console.WriteLine(markdown);
         Console.WriteLine($"written to {path}");

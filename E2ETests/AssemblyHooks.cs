@@ -1,6 +1,7 @@
 using AspireResilience.E2ETests.Infrastructure;
+using AspireResilience.TestSupport.Reports;
 
-[assembly: DoNotParallelize] // 2 cores, real processes: one environment at a time.
+[assembly: DoNotParallelize] // 2 cores, real processes, timings read from spans: one test at a time.
 
 namespace AspireResilience.E2ETests;
 
@@ -8,6 +9,9 @@ namespace AspireResilience.E2ETests;
 public static class AssemblyHooks
 {
     [AssemblyCleanup]
-    public static void WriteReport(TestContext context) =>
+    public static async Task StopAndReportAsync(TestContext context)
+    {
+        await Environments.StopAllAsync();
         context.WriteLine($"Resilience report: {ResilienceReport.Write()}");
+    }
 }

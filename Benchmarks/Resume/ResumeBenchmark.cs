@@ -4,8 +4,12 @@ using System.Text;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using AspireResilience.Client;
+using AspireResilience.Contracts;
+using AspireResilience.TestSupport.Auth;
+using AspireResilience.TestSupport.Hosting;
+using AspireResilience.TestSupport.Sessions;
+using AspireResilience.TestSupport.Telemetry;
 using HdrHistogram;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AspireResilience.Benchmarks.Resume;
 
@@ -27,108 +31,93 @@ internal sealed class ResumeBenchmark : IBenchmark
         var restarts = ReadOption(args, "--restarts", 5);
         Console.Error.WriteLine("starting the AppHost...");
         var started = Stopwatch.GetTimestamp();
-        await using var env = await ResumeEnvironment.StartAsync(cancellationToken);
+        await using var env = await TestEnvironment.StartAsync(new EnvironmentOptions
+        {
+            Name = "bench",
+            UserPoolSize = 1,
+            // Resume timings must not include a login: one token serves the whole run.
+            Configure = builder => builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Auth)
+                .WithEnvironment("Auth__AccessTokenLifetime", "01:00:00"),
+        }, cancellationToken);
         var startup = Stopwatch.GetElapsedTime(started);
-        using var spans = new SpanDurations();
+        var (user, password) = env.Users.Next();
+        var tokens = new UserTokens(env.Tokens, user, password);
+        var run = new Run(env, tokens, env.ClientSpans);
 
         var rows = new List<(string Name, LongHistogram Histogram)>();
         Console.Error.WriteLine($"fresh connects and resumes: {cycles} each...");
-        rows.Add(("fresh connect (baseline, direct)", await FreshConnectsAsync(env, spans, cycles, cancellationToken)));
-        rows.Add(("resume, backend alive, direct, no jitter", await ResumesAsync(env, spans, env.Direct, TimeSpan.Zero, cycles, cancellationToken)));
-        rows.Add(("resume, backend alive, via ChaosProxy, no jitter", await ResumesAsync(env, spans, env.ThroughChaosProxy, TimeSpan.Zero, cycles, cancellationToken)));
-        rows.Add(("resume, backend alive, direct, default jitter (≤100 ms)", await ResumesAsync(env, spans, env.Direct, TimeSpan.FromMilliseconds(100), cycles, cancellationToken)));
+        rows.Add(("fresh connect (baseline, direct)", await run.FreshConnectsAsync(cycles, cancellationToken)));
+        rows.Add(("resume, backend alive, direct, no jitter", await run.ResumesAsync(env.BackendWebSocketDirect, TimeSpan.Zero, cycles, cancellationToken)));
+        rows.Add(("resume, backend alive, via ChaosProxy, no jitter", await run.ResumesAsync(env.BackendWebSocket, TimeSpan.Zero, cycles, cancellationToken)));
+        rows.Add(("resume, backend alive, direct, default jitter (≤100 ms)", await run.ResumesAsync(env.BackendWebSocketDirect, TimeSpan.FromMilliseconds(100), cycles, cancellationToken)));
         Console.Error.WriteLine($"graceful restarts and kills: {restarts} each...");
-        rows.Add(("resume after graceful backend restart", await AfterFaultAsync(env, spans, restarts, RestartAsync, cancellationToken)));
-        rows.Add(("resume after backend SIGKILL + start", await AfterFaultAsync(env, spans, restarts, KillAndStartAsync, cancellationToken)));
+        rows.Add(("resume after graceful backend restart", await run.AfterFaultAsync(restarts, () => env.Faults.RestartAsync(ResourceNames.Backend), cancellationToken)));
+        rows.Add(("resume after backend SIGKILL + start", await run.AfterFaultAsync(restarts, async () =>
+            await env.Faults.StartAsync(ResourceNames.Backend, await env.Faults.KillAsync(ResourceNames.Backend)), cancellationToken)));
 
         await BenchmarkReport.PublishAsync("resume.md", Render(rows, startup), cancellationToken);
         return 0;
     }
 
-    private static async Task<LongHistogram> FreshConnectsAsync(ResumeEnvironment env, SpanDurations spans, int count, CancellationToken cancellationToken)
+    /// <summary>One benchmark run's measurements, each timed by the client's own span.</summary>
+    private sealed class Run(TestEnvironment env, UserTokens tokens, ClientSpanRecorder spans)
     {
-        var histogram = NewHistogram();
-        var options = Options(env, env.Direct, TimeSpan.Zero);
-        for (var i = -20; i < count; i++) // the first 20 warm up
+        private static readonly TimeSpan SpanTimeout = TimeSpan.FromSeconds(60);
+
+        public async Task<LongHistogram> FreshConnectsAsync(int count, CancellationToken cancellationToken)
         {
-            spans.Clear();
-            await using var session = await ResilientSession.ConnectAsync(options, cancellationToken);
-            var duration = spans.Take("client.connect", cancellationToken);
-            if (i >= 0) Record(histogram, duration);
+            var histogram = NewHistogram();
+            var options = Options(env.BackendWebSocketDirect, TimeSpan.Zero);
+            for (var i = -20; i < count; i++) // the first 20 warm up
+            {
+                spans.Clear();
+                await using var session = await ResilientSession.ConnectAsync(options, cancellationToken);
+                var span = await spans.WaitForAsync("client.connect", SpanTimeout, cancellationToken);
+                if (i >= 0) Record(histogram, span.Duration);
+            }
+            return histogram;
         }
-        return histogram;
-    }
 
-    private static async Task<LongHistogram> ResumesAsync(ResumeEnvironment env, SpanDurations spans, Uri endpoint, TimeSpan jitter, int count, CancellationToken cancellationToken)
-    {
-        var histogram = NewHistogram();
-        await using var session = await ResilientSession.ConnectAsync(Options(env, endpoint, jitter), cancellationToken);
-        await NextWelcomeAsync(session, cancellationToken);
-        for (var i = -20; i < count; i++)
+        public async Task<LongHistogram> ResumesAsync(Uri endpoint, TimeSpan jitter, int count, CancellationToken cancellationToken)
         {
-            spans.Clear();
-            session.AbortConnection();
-            await NextWelcomeAsync(session, cancellationToken);
-            var duration = spans.Take("client.reconnect", cancellationToken);
-            if (i >= 0) Record(histogram, duration);
+            var histogram = NewHistogram();
+            await using var session = await ResilientSession.ConnectAsync(Options(endpoint, jitter), cancellationToken);
+            var generation = 1;
+            await session.WaitForWelcomeAsync(generation, cancellationToken);
+            for (var i = -20; i < count; i++)
+            {
+                spans.Clear();
+                session.AbortConnection();
+                await session.WaitForWelcomeAsync(++generation, cancellationToken);
+                var span = await spans.WaitForAsync("client.reconnect", SpanTimeout, cancellationToken);
+                if (i >= 0) Record(histogram, span.Duration);
+            }
+            return histogram;
         }
-        return histogram;
-    }
 
-    private static async Task<LongHistogram> AfterFaultAsync(ResumeEnvironment env, SpanDurations spans, int count,
-        Func<DistributedApplication, CancellationToken, Task> fault, CancellationToken cancellationToken)
-    {
-        var histogram = NewHistogram();
-        await using var session = await ResilientSession.ConnectAsync(Options(env, env.Direct, TimeSpan.FromMilliseconds(100)), cancellationToken);
-        await NextWelcomeAsync(session, cancellationToken);
-        for (var i = 0; i < count; i++)
+        public async Task<LongHistogram> AfterFaultAsync(int count, Func<Task> fault, CancellationToken cancellationToken)
         {
-            spans.Clear();
-            await fault(env.App, cancellationToken);
-            await NextWelcomeAsync(session, cancellationToken);
-            Record(histogram, spans.Take("client.reconnect", cancellationToken));
+            var histogram = NewHistogram();
+            await using var session = await ResilientSession.ConnectAsync(Options(env.BackendWebSocketDirect, TimeSpan.FromMilliseconds(100)), cancellationToken);
+            var generation = 1;
+            await session.WaitForWelcomeAsync(generation, cancellationToken);
+            for (var i = 0; i < count; i++)
+            {
+                spans.Clear();
+                await fault();
+                await session.WaitForWelcomeAsync(++generation, cancellationToken);
+                Record(histogram, (await spans.WaitForAsync("client.reconnect", SpanTimeout, cancellationToken)).Duration);
+            }
+            return histogram;
         }
-        return histogram;
-    }
 
-    private static Task RestartAsync(DistributedApplication app, CancellationToken cancellationToken) =>
-        app.ResourceCommands.ExecuteCommandAsync("backend", KnownResourceCommands.RestartCommand, cancellationToken);
-
-    private static async Task KillAndStartAsync(DistributedApplication app, CancellationToken cancellationToken)
-    {
-        var pid = await PidAsync(app, cancellationToken);
-        using (var process = Process.GetProcessById(pid))
+        private ResilientSessionOptions Options(Uri endpoint, TimeSpan jitter) => new()
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        await app.ResourceNotifications.WaitForResourceAsync("backend", e => e.Snapshot.State?.Text != KnownResourceStates.Running, cancellationToken);
-        await app.ResourceCommands.ExecuteCommandAsync("backend", KnownResourceCommands.StartCommand, cancellationToken);
-        await app.ResourceNotifications.WaitForResourceAsync("backend",
-            e => e.Snapshot.HealthStatus == HealthStatus.Healthy && Pid(e.Snapshot) is { } p && p != pid, cancellationToken);
+            Endpoint = endpoint,
+            AccessTokenProvider = tokens.GetAsync,
+            ReconnectBaseDelay = jitter,
+        };
     }
-
-    private static async Task<int> PidAsync(DistributedApplication app, CancellationToken cancellationToken) =>
-        Pid((await app.ResourceNotifications.WaitForResourceAsync("backend", e => Pid(e.Snapshot) is not null, cancellationToken)).Snapshot)!.Value;
-
-    private static int? Pid(CustomResourceSnapshot snapshot) =>
-        snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value ? Convert.ToInt32(value, CultureInfo.InvariantCulture) : null;
-
-    private static async Task NextWelcomeAsync(ResilientSession session, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        while (await session.ConnectionEvents.ReadAsync(timeout.Token) is not Welcomed)
-        {
-        }
-    }
-
-    private static ResilientSessionOptions Options(ResumeEnvironment env, Uri endpoint, TimeSpan jitter) => new()
-    {
-        Endpoint = endpoint,
-        AccessTokenProvider = env.TokenAsync,
-        ReconnectBaseDelay = jitter,
-    };
 
     private static LongHistogram NewHistogram() => new(TimeStamp.Minutes(10), 3);
 

@@ -22,4 +22,7 @@ internal sealed partial class Proxy
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "Proxy {Proxy} accept failed: {Error}")]
     private static partial void LogAcceptFailed(ILogger logger, string proxy, SocketError error);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "Proxy {Proxy} cannot listen on {Listen}: {Error}")]
+    private static partial void LogListenFailed(ILogger logger, string proxy, string listen, SocketError error);
 }

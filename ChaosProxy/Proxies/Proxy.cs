@@ -214,7 +214,18 @@ internal sealed partial class Proxy : IAsyncDisposable
 
     private void StartListening()
     {
-        _listener = ProxyListener.Start(Volatile.Read(ref _listen), Accept, error => LogAcceptFailed(_logger, Name, error));
+        try
+        {
+            _listener = ProxyListener.Start(Volatile.Read(ref _listen), Accept, error => LogAcceptFailed(_logger, Name, error));
+        }
+        catch (SocketException exception)
+        {
+            // A proxy that cannot take its address leaves its hop without fault injection: an
+            // operator must hear of it, whether it came from configuration or the API.
+            LogListenFailed(_logger, Name, Listen, exception.SocketErrorCode);
+            throw;
+        }
+
         Volatile.Write(ref _listen, _listener.EndPoint);
         _enabled = true;
         LogListening(_logger, Name, Listen, _upstream.ToString());

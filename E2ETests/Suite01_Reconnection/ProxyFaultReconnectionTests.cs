@@ -1,30 +1,20 @@
 using AspireResilience.ChaosProxy.Client;
 using AspireResilience.Client;
-using AspireResilience.E2ETests.Infrastructure;
 
 namespace AspireResilience.E2ETests.Suite01_Reconnection;
 
 /// <summary>Reconnection through real network faults injected by ChaosProxy on the client ↔ Backend hop.</summary>
 [TestClass]
 [TestCategory("Suite01")]
-public sealed class ProxyFaultReconnectionTests : SuiteTest
+public sealed class ProxyFaultReconnectionTests : E2ETest<SharedEnvironment>
 {
     private static readonly TimeSpan LatencyResumeBudget = TimeSpan.FromSeconds(2);
-    private static TestEnvironment _env = null!;
-
-    [ClassInitialize]
-    public static async Task StartAsync(TestContext _) => _env = await TestEnvironment.StartAsync("suite01proxy");
-
-    [ClassCleanup]
-    public static async Task StopAsync() => await _env.DisposeAsync();
-
-    protected override TestEnvironment Environment => _env;
 
     [TestMethod]
     public async Task ServerSideResetMidAnswerResumesExactlyOnce()
     {
         const string prompt = "reset me halfway";
-        await using var client = await SessionFactory.ConnectAsync(_env);
+        await using var client = await SessionFactory.ConnectAsync(Env);
         var session = client.Session;
         await session.SendPromptAsync("reference", prompt, Timeouts.Token());
         var reference = await session.ReadAnswerAsync("reference", expectedFirstSeq: 1);
@@ -51,7 +41,7 @@ public sealed class ProxyFaultReconnectionTests : SuiteTest
     [TestMethod]
     public async Task LinkDownLongerThanTheAnswerThenUpDeliversTheCompleteRemainder()
     {
-        await using var client = await SessionFactory.ConnectAsync(_env);
+        await using var client = await SessionFactory.ConnectAsync(Env);
         var session = client.Session;
         var sessionId = session.SessionId;
         await session.SendPromptAsync("offline", "answer while I am away", Timeouts.Token());
@@ -77,56 +67,56 @@ public sealed class ProxyFaultReconnectionTests : SuiteTest
     public async Task LatencyOnThePathShowsInTheClientResumeTimingButNotInTheServers()
     {
         const int latencyMs = 200;
-        await using var client = await SessionFactory.ConnectAsync(_env);
+        await using var client = await SessionFactory.ConnectAsync(Env);
         var session = client.Session;
         var sessionId = session.SessionId;
-        await _env.ChaosProxy.AddToxicAsync(TestEnvironment.BackendProxy, Toxic.Latency(latencyMs), Timeouts.Token());
+        await Env.ChaosProxy.AddToxicAsync(ChaosProxyNames.Backend, Toxic.Latency(latencyMs), Timeouts.Token());
 
         session.AbortConnection();
         await session.WaitForWelcomeAsync(generation: 2);
 
-        var reconnect = await _env.ClientSpans.WaitForAsync(
+        var reconnect = await Env.ClientSpans.WaitForAsync(
             a => a.OperationName == "client.reconnect" && (string?)a.GetTagItem("session.id") == sessionId, Timeouts.Default);
-        var resume = await _env.Traces.WaitForSpanAsync(TestEnvironment.Backend, reconnect.TraceId.ToHexString(), "session.resume", Timeouts.Telemetry);
+        var resume = await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, reconnect.TraceId.ToHexString(), "session.resume", Timeouts.Telemetry);
         Assert.IsGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(latencyMs), reconnect.Duration, "the welcome crossed the slow link");
         Assert.IsLessThan(TimeSpan.FromMilliseconds(latencyMs), resume.Duration, "the server's own work is not slowed");
-        ResilienceReport.Record("disconnect → resumed with 200 ms latency: client.reconnect", reconnect.Duration, LatencyResumeBudget, "client.reconnect span");
+        Budget.AssertWithin("disconnect → resumed with 200 ms latency: client.reconnect", reconnect.Duration, LatencyResumeBudget, "client.reconnect span");
     }
 
     [TestMethod]
     public async Task DashboardCommandsInjectAndClearFaults()
     {
-        var latency = await _env.App.ResourceCommands.ExecuteCommandAsync(TestEnvironment.Chaos, "chaos-latency", Timeouts.Token());
+        var latency = await Env.App.ResourceCommands.ExecuteCommandAsync(ResourceNames.Chaos, "chaos-latency", Timeouts.Token());
         Assert.IsTrue(latency.Success, latency.Message);
-        var toxics = await _env.ChaosProxy.GetToxicsAsync(TestEnvironment.BackendProxy, Timeouts.Token());
+        var toxics = await Env.ChaosProxy.GetToxicsAsync(ChaosProxyNames.Backend, Timeouts.Token());
         Assert.AreEqual("latency", toxics.Single().Type);
 
-        await using var client = await SessionFactory.ConnectAsync(_env);
-        var cut = await _env.App.ResourceCommands.ExecuteCommandAsync(TestEnvironment.Chaos, "chaos-cut", Timeouts.Token());
+        await using var client = await SessionFactory.ConnectAsync(Env);
+        var cut = await Env.App.ResourceCommands.ExecuteCommandAsync(ResourceNames.Chaos, "chaos-cut", Timeouts.Token());
         Assert.IsTrue(cut.Success, cut.Message);
         Assert.IsNull((await client.Session.WaitForDisconnectAsync()).CloseCode, "cut = TCP reset, no close frame");
 
-        var reset = await _env.App.ResourceCommands.ExecuteCommandAsync(TestEnvironment.Chaos, "chaos-reset", Timeouts.Token());
+        var reset = await Env.App.ResourceCommands.ExecuteCommandAsync(ResourceNames.Chaos, "chaos-reset", Timeouts.Token());
         Assert.IsTrue(reset.Success, reset.Message);
-        Assert.IsEmpty(await _env.ChaosProxy.GetToxicsAsync(TestEnvironment.BackendProxy, Timeouts.Token()));
+        Assert.IsEmpty(await Env.ChaosProxy.GetToxicsAsync(ChaosProxyNames.Backend, Timeouts.Token()));
         Assert.IsTrue((await client.Session.WaitForWelcomeAsync(generation: 2)).Resumed);
     }
 
     /// <summary>Resets the next data on the client hop with TCP RST, then lifts the toxic once the client noticed.</summary>
     private static async Task<Disconnected> ResetPeerOnceAsync(ResilientSession session)
     {
-        await _env.ChaosProxy.AddToxicAsync(TestEnvironment.BackendProxy, Toxic.ResetPeer(0, ToxicStream.Downstream, "cut"), Timeouts.Token());
+        await Env.ChaosProxy.AddToxicAsync(ChaosProxyNames.Backend, Toxic.ResetPeer(0, ToxicStream.Downstream, "cut"), Timeouts.Token());
         var disconnect = await session.WaitForDisconnectAsync();
-        await _env.ChaosProxy.RemoveToxicAsync(TestEnvironment.BackendProxy, "cut", Timeouts.Token());
+        await Env.ChaosProxy.RemoveToxicAsync(ChaosProxyNames.Backend, "cut", Timeouts.Token());
         return disconnect;
     }
 
     /// <summary>Takes the client link down until the backend reports (in its trace) that the run finished, then brings it back.</summary>
     private static async Task OutageUntilRunFinishesAsync(string sessionId)
     {
-        await _env.ChaosProxy.SetEnabledAsync(TestEnvironment.BackendProxy, false, Timeouts.Token());
-        await _env.Traces.WaitForSpanAsync(TestEnvironment.Backend, null, "agent.run", Timeouts.Telemetry,
+        await Env.ChaosProxy.SetEnabledAsync(ChaosProxyNames.Backend, false, Timeouts.Token());
+        await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, null, "agent.run", Timeouts.Telemetry,
             span => span.Attributes.GetValueOrDefault("session.id") == sessionId);
-        await _env.ChaosProxy.SetEnabledAsync(TestEnvironment.BackendProxy, true, Timeouts.Token());
+        await Env.ChaosProxy.SetEnabledAsync(ChaosProxyNames.Backend, true, Timeouts.Token());
     }
 }

@@ -1,27 +1,17 @@
-using AspireResilience.E2ETests.Infrastructure;
 using AspireResilience.Protocol;
 
 namespace AspireResilience.E2ETests.Suite01_Reconnection;
 
 [TestClass]
 [TestCategory("Suite01")]
-public sealed class ReconnectionTests : SuiteTest
+public sealed class ReconnectionTests : E2ETest<SharedEnvironment>
 {
     private static readonly TimeSpan ResumeBudget = TimeSpan.FromMilliseconds(500);
-    private static TestEnvironment _env = null!;
-
-    [ClassInitialize]
-    public static async Task StartAsync(TestContext _) => _env = await TestEnvironment.StartAsync("suite01");
-
-    [ClassCleanup]
-    public static async Task StopAsync() => await _env.DisposeAsync();
-
-    protected override TestEnvironment Environment => _env;
 
     [TestMethod]
     public async Task PromptStreamsTheFullAnswerInOrder()
     {
-        await using var client = await SessionFactory.ConnectAsync(_env);
+        await using var client = await SessionFactory.ConnectAsync(Env);
 
         await client.Session.SendPromptAsync("p1", "what keeps a session alive?", Timeouts.Token());
         var answer = await client.Session.ReadAnswerAsync("p1", expectedFirstSeq: 1);
@@ -36,7 +26,7 @@ public sealed class ReconnectionTests : SuiteTest
     [TestMethod]
     public async Task ClientAbortResumesTheSameSessionWithItsContext()
     {
-        await using var client = await SessionFactory.ConnectAsync(_env);
+        await using var client = await SessionFactory.ConnectAsync(Env);
         var session = client.Session;
         await session.SendPromptAsync("first", "remember me", Timeouts.Token());
         var first = await session.ReadAnswerAsync("first", expectedFirstSeq: 1);
@@ -56,7 +46,7 @@ public sealed class ReconnectionTests : SuiteTest
     public async Task TenImmediateDisconnectResumeCyclesKeepContextAndSeqContinuous()
     {
         // No backoff: each abort is followed at once by a reconnect, even right after a welcome.
-        await using var client = await SessionFactory.ConnectAsync(_env, reconnectBaseDelay: TimeSpan.Zero);
+        await using var client = await SessionFactory.ConnectAsync(Env, reconnectBaseDelay: TimeSpan.Zero);
         var session = client.Session;
         var sessionId = session.SessionId;
         long nextSeq = 1;
@@ -78,10 +68,10 @@ public sealed class ReconnectionTests : SuiteTest
     [TestMethod]
     public async Task UnknownSessionIdGetsAFreshSessionWithReasonUnknown()
     {
-        var user = _env.Users.Next();
-        await using var first = await SessionFactory.ConnectAsync(_env, user);
+        var user = Env.Users.Next();
+        await using var first = await SessionFactory.ConnectAsync(Env, user);
 
-        await using var client = await SessionFactory.ResumeAsync(_env, user, "never-issued-session", lastSeq: 3, first.Session.Epoch);
+        await using var client = await SessionFactory.ResumeAsync(Env, user, "never-issued-session", lastSeq: 3, first.Session.Epoch);
 
         var welcome = await client.Session.WaitForWelcomeAsync(generation: 1);
         Assert.IsFalse(welcome.Resumed);
@@ -95,14 +85,14 @@ public sealed class ReconnectionTests : SuiteTest
     [TestMethod]
     public async Task AnotherUsersValidTokenCannotResumeTheSessionAndTheOwnerStillCan()
     {
-        var owner = _env.Users.Next();
-        await using var client = await SessionFactory.ConnectAsync(_env, owner);
+        var owner = Env.Users.Next();
+        await using var client = await SessionFactory.ConnectAsync(Env, owner);
         await client.Session.SendPromptAsync("mine", "private context", Timeouts.Token());
         var answer = await client.Session.ReadAnswerAsync("mine", expectedFirstSeq: 1);
         var (sessionId, epoch) = (client.Session.SessionId, client.Session.Epoch);
 
         var thief = await Assert.ThrowsAsync<AspireResilience.Client.SessionClosedException>(
-            () => SessionFactory.ResumeAsync(_env, _env.Users.Next(), sessionId, 0, epoch));
+            () => SessionFactory.ResumeAsync(Env, Env.Users.Next(), sessionId, 0, epoch));
         Assert.AreEqual(CloseCodes.Forbidden, thief.CloseCode);
 
         client.Session.AbortConnection();
@@ -114,19 +104,19 @@ public sealed class ReconnectionTests : SuiteTest
     [TestMethod]
     public async Task LastSeqBeyondWhatTheServerSentIsRejectedAndTheSessionIsUnharmed()
     {
-        var user = _env.Users.Next();
-        await using var client = await SessionFactory.ConnectAsync(_env, user);
+        var user = Env.Users.Next();
+        await using var client = await SessionFactory.ConnectAsync(Env, user);
         await client.Session.SendPromptAsync("p", "count me", Timeouts.Token());
         var answer = await client.Session.ReadAnswerAsync("p", expectedFirstSeq: 1);
         var (sessionId, epoch, top) = (client.Session.SessionId, client.Session.Epoch, answer.Events[^1].Seq);
 
         var rejected = await Assert.ThrowsAsync<AspireResilience.Client.SessionClosedException>(
-            () => SessionFactory.ResumeAsync(_env, user, sessionId, top + 100, epoch));
+            () => SessionFactory.ResumeAsync(Env, user, sessionId, top + 100, epoch));
         Assert.AreEqual(CloseCodes.MalformedHello, rejected.CloseCode);
 
         // The rejected hello changed nothing: a correct resume continues the same seq line.
         // (lastSeq = top: the client has acked everything, so an older lastSeq would rightly be a gap.)
-        await using var resumed = await SessionFactory.ResumeAsync(_env, user, sessionId, top, epoch);
+        await using var resumed = await SessionFactory.ResumeAsync(Env, user, sessionId, top, epoch);
         var welcome = await resumed.Session.WaitForWelcomeAsync(generation: 1);
         Assert.IsTrue(welcome.Resumed, welcome.Reason);
         Assert.AreEqual(0, welcome.ReplayCount);
@@ -138,7 +128,7 @@ public sealed class ReconnectionTests : SuiteTest
     [TestMethod]
     public async Task ResumeIsOneTraceFromClientReconnectToBackendResumeWithinBudget()
     {
-        await using var client = await SessionFactory.ConnectAsync(_env);
+        await using var client = await SessionFactory.ConnectAsync(Env);
         var session = client.Session;
         await session.SendPromptAsync("warm", "hello", Timeouts.Token());
         await session.ReadAnswerAsync("warm");
@@ -147,17 +137,17 @@ public sealed class ReconnectionTests : SuiteTest
         session.AbortConnection();
         await session.WaitForWelcomeAsync(generation: 2);
 
-        var reconnect = await _env.ClientSpans.WaitForAsync(
+        var reconnect = await Env.ClientSpans.WaitForAsync(
             a => a.OperationName == "client.reconnect" && (string?)a.GetTagItem("session.id") == sessionId, Timeouts.Default);
         var traceId = reconnect.TraceId.ToHexString();
         // The backend's hello is a child of the client's reconnect span: one distributed trace.
-        var hello = await _env.Traces.WaitForSpanAsync(TestEnvironment.Backend, traceId, "session.hello", Timeouts.Telemetry,
+        var hello = await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, traceId, "session.hello", Timeouts.Telemetry,
             span => span.ParentSpanId == reconnect.SpanId.ToHexString());
-        var resume = await _env.Traces.WaitForSpanAsync(TestEnvironment.Backend, traceId, "session.resume", Timeouts.Telemetry,
+        var resume = await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, traceId, "session.resume", Timeouts.Telemetry,
             span => span.ParentSpanId == hello.SpanId);
 
         Assert.AreEqual("true", resume.Attributes["resumed"]);
-        ResilienceReport.Record("disconnect → resumed (backend alive): client.reconnect", reconnect.Duration, ResumeBudget, "client.reconnect span");
-        ResilienceReport.Record("disconnect → resumed (backend alive): session.resume", resume.Duration, ResumeBudget, "backend session.resume span");
+        Budget.AssertWithin("disconnect → resumed (backend alive): client.reconnect", reconnect.Duration, ResumeBudget, "client.reconnect span");
+        Budget.AssertWithin("disconnect → resumed (backend alive): session.resume", resume.Duration, ResumeBudget, "backend session.resume span");
     }
 }

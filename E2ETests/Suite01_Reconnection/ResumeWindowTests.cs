@@ -1,6 +1,3 @@
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using AspireResilience.E2ETests.Infrastructure;
 using AspireResilience.Protocol;
 
 namespace AspireResilience.E2ETests.Suite01_Reconnection;
@@ -8,34 +5,24 @@ namespace AspireResilience.E2ETests.Suite01_Reconnection;
 /// <summary>Resume windows, with a window short enough to outlast in a test.</summary>
 [TestClass]
 [TestCategory("Suite01")]
-public sealed class ResumeWindowTests : SuiteTest
+public sealed class ResumeWindowTests : E2ETest<ResumeWindowEnvironment>
 {
-    private static readonly TimeSpan Window = TimeSpan.FromSeconds(3);
-    private static TestEnvironment _env = null!;
-
-    [ClassInitialize]
-    public static async Task StartAsync(TestContext _) => _env = await TestEnvironment.StartAsync("suite01window", builder =>
-        builder.CreateResourceBuilder<ProjectResource>(TestEnvironment.Backend).WithEnvironment("Sessions__ResumeWindow", Window.ToString()));
-
-    [ClassCleanup]
-    public static async Task StopAsync() => await _env.DisposeAsync();
-
-    protected override TestEnvironment Environment => _env;
+    private static TimeSpan Window => ResumeWindowEnvironment.Window;
 
     [TestMethod]
     public async Task ResumeWellInsideTheWindowKeepsTheSession()
     {
-        var user = _env.Users.Next();
+        var user = Env.Users.Next();
         string sessionId, epoch;
         long lastSeq;
-        await using (var client = await SessionFactory.ConnectAsync(_env, user))
+        await using (var client = await SessionFactory.ConnectAsync(Env, user))
         {
             await client.Session.SendPromptAsync("p", "short stay", Timeouts.Token());
             lastSeq = (await client.Session.ReadAnswerAsync("p", expectedFirstSeq: 1)).Events[^1].Seq;
             (sessionId, epoch) = (client.Session.SessionId, client.Session.Epoch);
         }
 
-        await using var back = await SessionFactory.ResumeAsync(_env, user, sessionId, lastSeq, epoch);
+        await using var back = await SessionFactory.ResumeAsync(Env, user, sessionId, lastSeq, epoch);
 
         var welcome = await back.Session.WaitForWelcomeAsync(generation: 1);
         Assert.IsTrue(welcome.Resumed);
@@ -45,9 +32,9 @@ public sealed class ResumeWindowTests : SuiteTest
     [TestMethod]
     public async Task ResumeAfterTheWindowSaysExpiredAndStartsAFreshSessionWithNothingOfTheOld()
     {
-        var user = _env.Users.Next();
+        var user = Env.Users.Next();
         string sessionId, epoch;
-        await using (var client = await SessionFactory.ConnectAsync(_env, user))
+        await using (var client = await SessionFactory.ConnectAsync(Env, user))
         {
             await client.Session.SendPromptAsync("p", "forget me", Timeouts.Token());
             await client.Session.ReadAnswerAsync("p", expectedFirstSeq: 1);
@@ -56,7 +43,7 @@ public sealed class ResumeWindowTests : SuiteTest
 
         // The scenario itself: the client stays away longer than the window (not a wait for an event).
         await Task.Delay(Window + TimeSpan.FromSeconds(1));
-        await using var late = await SessionFactory.ResumeAsync(_env, user, sessionId, lastSeq: 0, epoch);
+        await using var late = await SessionFactory.ResumeAsync(Env, user, sessionId, lastSeq: 0, epoch);
 
         var welcome = await late.Session.WaitForWelcomeAsync(generation: 1);
         Assert.IsFalse(welcome.Resumed);

@@ -1,28 +1,18 @@
-using AspireResilience.E2ETests.Infrastructure;
 
 namespace AspireResilience.E2ETests.Suite02_MidStream;
 
 [TestClass]
 [TestCategory("Suite02")]
-public sealed class MidStreamTests : SuiteTest
+public sealed class MidStreamTests : E2ETest<SharedEnvironment>
 {
-    private static TestEnvironment _env = null!;
-
-    [ClassInitialize]
-    public static async Task StartAsync(TestContext _) => _env = await TestEnvironment.StartAsync("suite02");
-
-    [ClassCleanup]
-    public static async Task StopAsync() => await _env.DisposeAsync();
-
-    protected override TestEnvironment Environment => _env;
 
     [TestMethod]
     public async Task CutAtChunkKDeliversTheRestExactlyOnceAndTheAnswerIsIdentical()
     {
         const string prompt = "stream me an answer, please";
-        var reference = await UninterruptedAnswerAsync(prompt);
+        var reference = await ReferenceAnswers.UninterruptedAsync(Env, prompt);
 
-        await using var client = await SessionFactory.ConnectAsync(_env);
+        await using var client = await SessionFactory.ConnectAsync(Env);
         var session = client.Session;
         await session.SendPromptAsync("cut", prompt, Timeouts.Token());
         var cut = false;
@@ -46,9 +36,9 @@ public sealed class MidStreamTests : SuiteTest
     public async Task SeveralCutsDuringOneAnswerStillDeliverItExactlyOnce()
     {
         const string prompt = "a long answer cut three times";
-        var reference = await UninterruptedAnswerAsync(prompt);
+        var reference = await ReferenceAnswers.UninterruptedAsync(Env, prompt);
 
-        await using var client = await SessionFactory.ConnectAsync(_env);
+        await using var client = await SessionFactory.ConnectAsync(Env);
         var session = client.Session;
         await session.SendPromptAsync("cuts", prompt, Timeouts.Token());
         int[] cutAt = [3, 9, 15];
@@ -68,27 +58,20 @@ public sealed class MidStreamTests : SuiteTest
     {
         const string prompt = "keep going while redis blinks";
         ExpectErrors("StackExchange.Redis.ConnectionMultiplexer"); // the cut connections are reported, then re-established
-        var reference = await UninterruptedAnswerAsync(prompt);
+        var reference = await ReferenceAnswers.UninterruptedAsync(Env, prompt);
 
-        await using var client = await SessionFactory.ConnectAsync(_env);
+        await using var client = await SessionFactory.ConnectAsync(Env);
         var session = client.Session;
         await session.SendPromptAsync("blink", prompt, Timeouts.Token());
         Task<int>? cut = null;
         var answer = await session.ReadAnswerAsync("blink", expectedFirstSeq: 1, onEvent: e =>
         {
             // RST on every Backend ↔ Redis connection (commands, pub/sub) while the run is writing.
-            if (cut is null && e.Index == 8) cut = _env.ChaosProxy.ResetConnectionsAsync(TestEnvironment.RedisProxy, Timeouts.Token());
+            if (cut is null && e.Index == 8) cut = Env.ChaosProxy.ResetConnectionsAsync(ChaosProxyNames.Redis, Timeouts.Token());
         });
 
         Assert.IsGreaterThan(0, await cut!, "the Backend's Redis connections went through the proxy and were cut");
         Assert.AreEqual(reference, answer.Text);
         Assert.AreEqual(0, session.GapsDetected);
-    }
-
-    private static async Task<string> UninterruptedAnswerAsync(string prompt)
-    {
-        await using var client = await SessionFactory.ConnectAsync(_env);
-        await client.Session.SendPromptAsync("reference", prompt, Timeouts.Token());
-        return (await client.Session.ReadAnswerAsync("reference", expectedFirstSeq: 1)).Text;
     }
 }

@@ -4,7 +4,6 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using Aspire.Hosting.Testing;
 using AspireResilience.Client;
-using AspireResilience.E2ETests.Infrastructure;
 using AspireResilience.Protocol;
 
 namespace AspireResilience.E2ETests.Suite04_ExpiredToken;
@@ -17,33 +16,26 @@ namespace AspireResilience.E2ETests.Suite04_ExpiredToken;
 /// </summary>
 [TestClass]
 [TestCategory("Suite04")]
-public sealed class TokenValidationTests : SuiteTest
+public sealed class TokenValidationTests : E2ETest<SharedEnvironment>
 {
-    private static TestEnvironment _env = null!;
     private static TokenForge _forge = null!;
 
     [ClassInitialize]
-    public static async Task StartAsync(TestContext _)
+    public static async Task LoadSigningKeyAsync(TestContext _)
     {
-        _env = await TestEnvironment.StartAsync("suite04");
-        // A real token first: after it the AuthService's signing key is certainly on disk.
-        var (name, password) = _env.Users.Next();
-        await _env.Tokens.PasswordAsync(name, password, Timeouts.Token());
-        _forge = TokenForge.Load(_env.DataDirectory);
+        // The base class has started the environment. A real token first: after it the AuthService's signing key is certainly on disk.
+        var (name, password) = Env.Users.Next();
+        await Env.Tokens.PasswordAsync(name, password, Timeouts.Token());
+        _forge = TokenForge.Load(Env.DataDirectory);
     }
-
-    [ClassCleanup]
-    public static async Task StopAsync() => await _env.DisposeAsync();
-
-    protected override TestEnvironment Environment => _env;
 
     private static DateTimeOffset Now => DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
     [TestMethod]
     public async Task ResumeWithAnExpiredTokenIsClosed4001AndLeavesTheSessionIntact()
     {
-        var owner = _env.Users.Next();
-        await using var client = await SessionFactory.ConnectAsync(_env, owner);
+        var owner = Env.Users.Next();
+        await using var client = await SessionFactory.ConnectAsync(Env, owner);
         var session = client.Session;
         await session.SendPromptAsync("first", "remember this", Timeouts.Token());
         var first = await session.ReadAnswerAsync("first", expectedFirstSeq: 1);
@@ -57,9 +49,9 @@ public sealed class TokenValidationTests : SuiteTest
         Assert.AreEqual(CloseCodes.TokenExpired, code);
         // Nothing was attached: the Backend's hello stopped at the token, no session.resume under it…
         var traceId = attempt.TraceId.ToHexString();
-        var hello = await _env.Traces.WaitForSpanAsync(TestEnvironment.Backend, traceId, "session.hello", Timeouts.Telemetry);
+        var hello = await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, traceId, "session.hello", Timeouts.Telemetry);
         Assert.AreEqual("Expired", hello.Attributes.GetValueOrDefault("token.failure"));
-        var trace = await _env.Traces.GetSpansAsync(TestEnvironment.Backend, traceId, Timeouts.Token());
+        var trace = await Env.Telemetry.GetSpansAsync(ResourceNames.Backend, traceId, Timeouts.Token());
         Assert.IsFalse(trace.Any(s => s.Name == "session.resume"), "an expired hello must not reach the session store");
         // …and the owner's live connection was not superseded.
         AssertStillOnTheFirstConnection(session);
@@ -81,8 +73,8 @@ public sealed class TokenValidationTests : SuiteTest
         const string prompt = "an answer produced while the client is away";
         var reference = await UninterruptedAnswerAsync(prompt);
 
-        var (name, password) = _env.Users.Next();
-        var tokens = new UserTokens(_env.Tokens, name, password);
+        var (name, password) = Env.Users.Next();
+        var tokens = new UserTokens(Env.Tokens, name, password);
         string? presentNext = null;
         Task runEnded = Task.CompletedTask;
         var forcedRefreshes = 0;
@@ -110,7 +102,7 @@ public sealed class TokenValidationTests : SuiteTest
         {
             if (cut || e.Index != 3) return;
             cut = true;
-            runEnded = _env.Traces.WaitForSpanAsync(TestEnvironment.Backend, null, "agent.run", Timeouts.Telemetry,
+            runEnded = Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, null, "agent.run", Timeouts.Telemetry,
                 s => s.Attributes.GetValueOrDefault("session.id") == sessionId && s.Attributes.GetValueOrDefault("run.id") == "away");
             presentNext = _forge.Create(name, expires: Now.AddSeconds(-30));
             session.AbortConnection();
@@ -127,13 +119,13 @@ public sealed class TokenValidationTests : SuiteTest
         Assert.AreEqual(answer.Events[^1].Seq, session.LastSeq);
 
         // One reconnect: its first hello was refused as expired, its second resumed the session.
-        var reconnect = await _env.ClientSpans.WaitForAsync(
+        var reconnect = await Env.ClientSpans.WaitForAsync(
             a => a.OperationName == "client.reconnect" && (string?)a.GetTagItem("session.id") == sessionId, Timeouts.Default);
         Assert.AreEqual(2, reconnect.GetTagItem("attempts"));
         var traceId = reconnect.TraceId.ToHexString();
-        await _env.Traces.WaitForSpanAsync(TestEnvironment.Backend, traceId, "session.hello", Timeouts.Telemetry,
+        await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, traceId, "session.hello", Timeouts.Telemetry,
             s => s.Attributes.GetValueOrDefault("token.failure") == "Expired");
-        await _env.Traces.WaitForSpanAsync(TestEnvironment.Backend, traceId, "session.resume", Timeouts.Telemetry,
+        await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, traceId, "session.resume", Timeouts.Telemetry,
             s => s.Attributes.GetValueOrDefault("resumed") == "true");
     }
 
@@ -141,7 +133,7 @@ public sealed class TokenValidationTests : SuiteTest
     public async Task TokenSignedByAnotherKeyUnderTheCurrentKidIsForbidden()
     {
         using var rogue = RSA.Create(2048);
-        var token = _forge.Create(_env.Users.Next().Name, key: rogue);
+        var token = _forge.Create(Env.Users.Next().Name, key: rogue);
 
         Assert.AreEqual(CloseCodes.Forbidden, await HelloCloseCodeAsync(token));
     }
@@ -151,7 +143,7 @@ public sealed class TokenValidationTests : SuiteTest
     {
         // "Expired" (and with it the client's refresh) is only said of a genuine token.
         using var rogue = RSA.Create(2048);
-        var token = _forge.Create(_env.Users.Next().Name, expires: Now.AddSeconds(-30), key: rogue);
+        var token = _forge.Create(Env.Users.Next().Name, expires: Now.AddSeconds(-30), key: rogue);
 
         Assert.AreEqual(CloseCodes.Forbidden, await HelloCloseCodeAsync(token));
     }
@@ -159,7 +151,7 @@ public sealed class TokenValidationTests : SuiteTest
     [TestMethod]
     public async Task UnsignedTokenWithAlgNoneIsForbidden()
     {
-        var token = _forge.Unsigned(_env.Users.Next().Name);
+        var token = _forge.Unsigned(Env.Users.Next().Name);
 
         Assert.AreEqual(CloseCodes.Forbidden, await HelloCloseCodeAsync(token));
     }
@@ -167,7 +159,7 @@ public sealed class TokenValidationTests : SuiteTest
     [TestMethod]
     public async Task Hs256SignedWithTheRsaPublicKeyIsForbidden()
     {
-        var user = _env.Users.Next().Name;
+        var user = Env.Users.Next().Name;
         foreach (var (encoding, secret) in _forge.PublicKeyEncodings())
         {
             Assert.AreEqual(CloseCodes.Forbidden, await HelloCloseCodeAsync(_forge.HmacWithPublicKey(user, secret)),
@@ -178,7 +170,7 @@ public sealed class TokenValidationTests : SuiteTest
     [TestMethod]
     public async Task TokenForAnotherAudienceIsForbidden()
     {
-        var token = _forge.Create(_env.Users.Next().Name, audience: "some-other-api");
+        var token = _forge.Create(Env.Users.Next().Name, audience: "some-other-api");
 
         Assert.AreEqual(CloseCodes.Forbidden, await HelloCloseCodeAsync(token));
     }
@@ -186,7 +178,7 @@ public sealed class TokenValidationTests : SuiteTest
     [TestMethod]
     public async Task TokenFromAnotherIssuerIsForbidden()
     {
-        var token = _forge.Create(_env.Users.Next().Name, issuer: "https://evil.example");
+        var token = _forge.Create(Env.Users.Next().Name, issuer: "https://evil.example");
 
         Assert.AreEqual(CloseCodes.Forbidden, await HelloCloseCodeAsync(token));
     }
@@ -195,7 +187,7 @@ public sealed class TokenValidationTests : SuiteTest
     public async Task TokenWithoutExpiryIsForbidden()
     {
         // exp is required (docs/auth.md); a token without it is invalid, not "expired".
-        var token = _forge.Create(_env.Users.Next().Name, omitExpiry: true);
+        var token = _forge.Create(Env.Users.Next().Name, omitExpiry: true);
 
         Assert.AreEqual(CloseCodes.Forbidden, await HelloCloseCodeAsync(token));
     }
@@ -203,7 +195,7 @@ public sealed class TokenValidationTests : SuiteTest
     [TestMethod]
     public async Task NotBeforeBeyondTheClockSkewIsForbidden()
     {
-        var token = _forge.Create(_env.Users.Next().Name, notBefore: Now.AddSeconds(60));
+        var token = _forge.Create(Env.Users.Next().Name, notBefore: Now.AddSeconds(60));
 
         Assert.AreEqual(CloseCodes.Forbidden, await HelloCloseCodeAsync(token));
     }
@@ -211,7 +203,7 @@ public sealed class TokenValidationTests : SuiteTest
     [TestMethod]
     public async Task NotBeforeWithinTheClockSkewIsAccepted()
     {
-        var user = _env.Users.Next();
+        var user = Env.Users.Next();
         var token = _forge.Create(user.Name, notBefore: Now.AddSeconds(2));
 
         await using var session = await ConnectPresentingFirstAsync(user, token);
@@ -223,7 +215,7 @@ public sealed class TokenValidationTests : SuiteTest
     [TestMethod]
     public async Task TokenExpiredWithinTheClockSkewIsAccepted()
     {
-        var user = _env.Users.Next();
+        var user = Env.Users.Next();
         var expires = Now.AddSeconds(-2);
 
         await using var session = await ConnectPresentingFirstAsync(user, _forge.Create(user.Name, expires: expires));
@@ -236,7 +228,7 @@ public sealed class TokenValidationTests : SuiteTest
     public async Task TokenExpiredBeyondTheClockSkewIsClosed4001()
     {
         // 30 s: beyond the 5 s skew, well inside the library's 5 min default.
-        var token = _forge.Create(_env.Users.Next().Name, expires: Now.AddSeconds(-30));
+        var token = _forge.Create(Env.Users.Next().Name, expires: Now.AddSeconds(-30));
 
         Assert.AreEqual(CloseCodes.TokenExpired, await HelloCloseCodeAsync(token));
     }
@@ -244,7 +236,7 @@ public sealed class TokenValidationTests : SuiteTest
     [TestMethod]
     public async Task UnknownKidIsForbiddenAndTheBackendStaysHealthy()
     {
-        var user = _env.Users.Next();
+        var user = Env.Users.Next();
         // Several in a row: each unknown kid may trigger a JWKS re-fetch, at most one per interval.
         for (var i = 0; i < 5; i++)
         {
@@ -253,10 +245,10 @@ public sealed class TokenValidationTests : SuiteTest
             Assert.AreEqual(CloseCodes.Forbidden, await HelloCloseCodeAsync(token), $"unknown kid #{i + 1}");
         }
 
-        using var http = _env.App.CreateHttpClient(TestEnvironment.Backend, "http");
+        using var http = Env.App.CreateHttpClient(ResourceNames.Backend, "http");
         using var health = await http.GetAsync("/health", Timeouts.Token());
         Assert.AreEqual(HttpStatusCode.OK, health.StatusCode);
-        await using var client = await SessionFactory.ConnectAsync(_env, user);
+        await using var client = await SessionFactory.ConnectAsync(Env, user);
         await client.Session.SendPromptAsync("after", "still serving?", Timeouts.Token());
         var answer = await client.Session.ReadAnswerAsync("after", expectedFirstSeq: 1);
         Assert.StartsWith("[context: 0 earlier messages]", answer.Text);
@@ -265,11 +257,11 @@ public sealed class TokenValidationTests : SuiteTest
     [TestMethod]
     public async Task AnotherUsersValidTokenCannotResumeTheSession()
     {
-        await using var client = await SessionFactory.ConnectAsync(_env);
+        await using var client = await SessionFactory.ConnectAsync(Env);
         var (sessionId, epoch) = (client.Session.SessionId, client.Session.Epoch);
 
         var thief = await Assert.ThrowsAsync<SessionClosedException>(
-            () => SessionFactory.ResumeAsync(_env, _env.Users.Next(), sessionId, 0, epoch));
+            () => SessionFactory.ResumeAsync(Env, Env.Users.Next(), sessionId, 0, epoch));
 
         Assert.AreEqual(CloseCodes.Forbidden, thief.CloseCode);
         AssertStillOnTheFirstConnection(client.Session);
@@ -279,7 +271,7 @@ public sealed class TokenValidationTests : SuiteTest
     public async Task SocketWithoutHelloIsClosed4008AfterTheHelloTimeout()
     {
         using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(_env.BackendWebSocket, Timeouts.Token());
+        await socket.ConnectAsync(Env.BackendWebSocket, Timeouts.Token());
         var silent = Stopwatch.StartNew();
 
         var result = await socket.ReceiveAsync(new byte[1024], Timeouts.Token(TimeSpan.FromSeconds(10)));
@@ -292,7 +284,7 @@ public sealed class TokenValidationTests : SuiteTest
 
     private static ResilientSessionOptions OptionsWith(Func<bool, CancellationToken, ValueTask<string>> tokenProvider) => new()
     {
-        Endpoint = _env.BackendWebSocket,
+        Endpoint = Env.BackendWebSocket,
         AccessTokenProvider = tokenProvider,
         HandshakeTimeout = Timeouts.Default,
     };
@@ -319,7 +311,7 @@ public sealed class TokenValidationTests : SuiteTest
     /// <summary>A session whose first hello presents <paramref name="token"/>; later tokens (in-band refresh) are the user's real ones.</summary>
     private static async Task<ResilientSession> ConnectPresentingFirstAsync((string Name, string Password) user, string token)
     {
-        var tokens = new UserTokens(_env.Tokens, user.Name, user.Password);
+        var tokens = new UserTokens(Env.Tokens, user.Name, user.Password);
         string? first = token;
         return await ResilientSession.ConnectAsync(OptionsWith(async (forceRefresh, cancellationToken) =>
             Interlocked.Exchange(ref first, null) ?? await tokens.GetAsync(forceRefresh, cancellationToken)), Timeouts.Token());
@@ -336,7 +328,7 @@ public sealed class TokenValidationTests : SuiteTest
 
     private static async Task<string> UninterruptedAnswerAsync(string prompt)
     {
-        await using var client = await SessionFactory.ConnectAsync(_env);
+        await using var client = await SessionFactory.ConnectAsync(Env);
         await client.Session.SendPromptAsync("reference", prompt, Timeouts.Token());
         return (await client.Session.ReadAnswerAsync("reference", expectedFirstSeq: 1)).Text;
     }

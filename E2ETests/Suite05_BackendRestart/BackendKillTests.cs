@@ -1,28 +1,18 @@
-using AspireResilience.E2ETests.Infrastructure;
 
 namespace AspireResilience.E2ETests.Suite05_BackendRestart;
 
 [TestClass]
 [TestCategory("Suite05")]
-public sealed class BackendKillTests : SuiteTest
+public sealed class BackendKillTests : E2ETest<Suite05Environment>
 {
     private static readonly TimeSpan KillRecoveryBudget = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan GracefulRestartBudget = TimeSpan.FromSeconds(5);
-    private static TestEnvironment _env = null!;
-
-    [ClassInitialize]
-    public static async Task StartAsync(TestContext _) => _env = await TestEnvironment.StartAsync("suite05");
-
-    [ClassCleanup]
-    public static async Task StopAsync() => await _env.DisposeAsync();
-
-    protected override TestEnvironment Environment => _env;
 
     [TestMethod]
     public async Task SigkillMidAnswerResumesOnTheRestartedProcessWithContextAndNothingLost()
     {
         const string prompt = "survive a kill";
-        await using var client = await SessionFactory.ConnectAsync(_env);
+        await using var client = await SessionFactory.ConnectAsync(Env);
         var session = client.Session;
         await session.SendPromptAsync("before", "first turn", Timeouts.Token());
         var before = await session.ReadAnswerAsync("before", expectedFirstSeq: 1);
@@ -42,13 +32,13 @@ public sealed class BackendKillTests : SuiteTest
         Assert.AreEqual(0, session.GapsDetected);
         Assert.StartsWith("[context: 2 earlier messages]", answer.Text, "the run kept the context it started with");
         Assert.AreEqual(sessionId, session.SessionId, "the same session, resumed");
-        var reconnect = await _env.ClientSpans.WaitForAsync(
+        var reconnect = await Env.ClientSpans.WaitForAsync(
             a => a.OperationName == "client.reconnect" && (string?)a.GetTagItem("session.id") == sessionId, Timeouts.Default);
         Assert.AreEqual(true, reconnect.GetTagItem("resumed"));
-        var recovered = await _env.Traces.WaitForSpanAsync(TestEnvironment.Backend, null, "agent.run.recover", Timeouts.Telemetry,
+        var recovered = await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, null, "agent.run.recover", Timeouts.Telemetry,
             span => span.Attributes.GetValueOrDefault("session.id") == sessionId);
         Assert.AreEqual("during", recovered.Attributes["run.id"], "the restarted process adopted the run from its checkpoint");
-        ResilienceReport.Record("backend SIGKILL → resumed (restart): client.reconnect", reconnect.Duration, KillRecoveryBudget, "client.reconnect span");
+        Budget.AssertWithin("backend SIGKILL → resumed (restart): client.reconnect", reconnect.Duration, KillRecoveryBudget, "client.reconnect span");
 
         await session.SendPromptAsync("after", "still there?", Timeouts.Token());
         var after = await session.ReadAnswerAsync("after", expectedFirstSeq: answer.Events[^1].Seq + 1);
@@ -58,23 +48,23 @@ public sealed class BackendKillTests : SuiteTest
     [TestMethod]
     public async Task GracefulRestartSendsGoingAwayAndTheClientResumesWithItsContext()
     {
-        await using var client = await SessionFactory.ConnectAsync(_env);
+        await using var client = await SessionFactory.ConnectAsync(Env);
         var session = client.Session;
         await session.SendPromptAsync("before", "first turn", Timeouts.Token());
         var before = await session.ReadAnswerAsync("before", expectedFirstSeq: 1);
         var sessionId = session.SessionId;
         await session.ConnectionEvents.ReadAsync(Timeouts.Token()); // the first welcome
 
-        await _env.Faults.RestartAsync(TestEnvironment.Backend);
+        await Env.Faults.RestartAsync(ResourceNames.Backend);
 
         var disconnect = await session.WaitForDisconnectAsync();
         Assert.AreEqual(1001, disconnect.CloseCode, "a graceful shutdown says 'going away'");
         var welcome = await session.WaitForWelcomeAsync(generation: 2);
         Assert.IsTrue(welcome.Resumed);
         Assert.AreEqual(sessionId, welcome.SessionId);
-        var reconnect = await _env.ClientSpans.WaitForAsync(
+        var reconnect = await Env.ClientSpans.WaitForAsync(
             a => a.OperationName == "client.reconnect" && (string?)a.GetTagItem("session.id") == sessionId, Timeouts.Default);
-        ResilienceReport.Record("graceful backend restart → resumed: client.reconnect", reconnect.Duration, GracefulRestartBudget, "client.reconnect span");
+        Budget.AssertWithin("graceful backend restart → resumed: client.reconnect", reconnect.Duration, GracefulRestartBudget, "client.reconnect span");
 
         await session.SendPromptAsync("after", "still there?", Timeouts.Token());
         var after = await session.ReadAnswerAsync("after", expectedFirstSeq: before.Events[^1].Seq + 1);
@@ -83,7 +73,7 @@ public sealed class BackendKillTests : SuiteTest
 
     private static async Task KillAndStartBackendAsync()
     {
-        var pid = await _env.Faults.KillAsync(TestEnvironment.Backend);
-        await _env.Faults.StartAsync(TestEnvironment.Backend, pid);
+        var pid = await Env.Faults.KillAsync(ResourceNames.Backend);
+        await Env.Faults.StartAsync(ResourceNames.Backend, pid);
     }
 }

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using Aspire.Hosting.Testing;
-using AspireResilience.E2ETests.Infrastructure;
 using AspireResilience.Protocol;
 
 namespace AspireResilience.E2ETests.Suite08_MalformedPayloads;
@@ -15,18 +14,9 @@ namespace AspireResilience.E2ETests.Suite08_MalformedPayloads;
 /// </summary>
 [TestClass]
 [TestCategory("Suite08")]
-public sealed class MalformedPayloadTests : SuiteTest
+public sealed class MalformedPayloadTests : E2ETest<SharedEnvironment>
 {
     private const int MaxFrameBytes = 16 * 1024;
-    private static TestEnvironment _env = null!;
-
-    [ClassInitialize]
-    public static async Task StartAsync(TestContext _) => _env = await TestEnvironment.StartAsync("suite08");
-
-    [ClassCleanup]
-    public static async Task StopAsync() => await _env.DisposeAsync();
-
-    protected override TestEnvironment Environment => _env;
 
     [TestMethod]
     public async Task InvalidJsonIsAnsweredWithAnErrorAndTheConnectionAndSessionCarryOn()
@@ -171,8 +161,8 @@ public sealed class MalformedPayloadTests : SuiteTest
     [DataRow("""{"type":"hello","token":"{token}","sessionId":"abc","lastSeq":-1}""", DisplayName = "hello with a negative lastSeq")]
     public async Task AFirstFrameThatIsNotAValidHelloClosesWith4400(string frame)
     {
-        var token = await RawClient.TokenAsync(_env);
-        await using var client = await RawClient.ConnectAsync(_env.BackendWebSocket);
+        var token = await RawClient.TokenAsync(Env);
+        await using var client = await RawClient.ConnectAsync(Env.BackendWebSocket);
 
         await client.SendTextAsync(frame.Replace("{token}", token, StringComparison.Ordinal));
 
@@ -190,8 +180,8 @@ public sealed class MalformedPayloadTests : SuiteTest
     [DataRow((byte)0x80, "continuation", DisplayName = "continuation without a started message")]
     public async Task RawFrameProtocolViolationsCloseWith1002AndTheBackendKeepsServing(byte firstByte, string payload)
     {
-        var token = await RawClient.TokenAsync(_env);
-        using (var raw = await RawFrameClient.ConnectAsync(_env.BackendWebSocket))
+        var token = await RawClient.TokenAsync(Env);
+        using (var raw = await RawFrameClient.ConnectAsync(Env.BackendWebSocket))
         {
             await raw.SendFrameAsync(0x81, ProtocolJson.Serialize(new HelloMessage(token)));
             var (opcode, welcome) = await raw.ReceiveFrameAsync();
@@ -209,7 +199,7 @@ public sealed class MalformedPayloadTests : SuiteTest
             Assert.AreEqual(CloseCodes.ProtocolError, await raw.ReceiveCloseAsync());
         }
 
-        await using var next = await RawClient.ConnectAsync(_env.BackendWebSocket);
+        await using var next = await RawClient.ConnectAsync(Env.BackendWebSocket);
         await next.HelloAsync(token);
         await ExpectPongAsync(next);
     }
@@ -223,7 +213,7 @@ public sealed class MalformedPayloadTests : SuiteTest
         var outcomes = new List<string>();
         for (var i = 0; i < attempts; i++)
         {
-            using var raw = await RawFrameClient.ConnectAsync(_env.BackendWebSocket);
+            using var raw = await RawFrameClient.ConnectAsync(Env.BackendWebSocket);
             await raw.SendFrameAsync(0xC1, "{}"u8.ToArray());
             try
             {
@@ -249,7 +239,7 @@ public sealed class MalformedPayloadTests : SuiteTest
     public async Task AHelloWhoseTokenIsNotAValidJwtClosesWith4003(string token)
     {
         if (token == "LONG") token = new string('a', 4_097);
-        await using var client = await RawClient.ConnectAsync(_env.BackendWebSocket);
+        await using var client = await RawClient.ConnectAsync(Env.BackendWebSocket);
 
         await client.SendAsync(ProtocolJson.Serialize(new HelloMessage(token)), WebSocketMessageType.Text);
 
@@ -294,15 +284,15 @@ public sealed class MalformedPayloadTests : SuiteTest
     [TestMethod]
     public async Task AfterAbuseOnOtherConnectionsAFreshSessionAnswersInFullAndTheBackendIsHealthy()
     {
-        var pid = await _env.Faults.PidAsync(TestEnvironment.Backend);
+        var pid = await Env.Faults.PidAsync(ResourceNames.Backend);
         await AbuseAsync(c => c.SendTextAsync(PaddedPing(MaxFrameBytes + 1)), CloseCodes.TooBig);
         await AbuseAsync(c => c.SendAsync(new byte[64], WebSocketMessageType.Binary), CloseCodes.BinaryFrame);
         await AbuseAsync(c => c.SendAsync(new byte[] { 0x22, 0xFF, 0x22 }, WebSocketMessageType.Text), CloseCodes.InvalidUtf8);
         await AbuseAsync(async c => { for (var i = 0; i < 6; i++) await c.SendTextAsync(new string('[', 9_000)); }, CloseCodes.Policy);
         await AbuseAsync(async c => { for (var i = 0; i < 300; i++) await c.SendTextAsync("""{"type":"ping","t":0}"""); }, CloseCodes.Policy);
-        using (var raw = await RawFrameClient.ConnectAsync(_env.BackendWebSocket))
+        using (var raw = await RawFrameClient.ConnectAsync(Env.BackendWebSocket))
         {
-            await raw.SendFrameAsync(0x81, ProtocolJson.Serialize(new HelloMessage(await RawClient.TokenAsync(_env))));
+            await raw.SendFrameAsync(0x81, ProtocolJson.Serialize(new HelloMessage(await RawClient.TokenAsync(Env))));
             await raw.ReceiveFrameAsync();
             await raw.SendFrameAsync(0x83, "{}"u8.ToArray());
             Assert.AreEqual(CloseCodes.ProtocolError, await raw.ReceiveCloseAsync());
@@ -312,18 +302,18 @@ public sealed class MalformedPayloadTests : SuiteTest
         var answer = await PromptAsync(client, "after-abuse", "are you well?", expectedFirstSeq: 1);
         Assert.StartsWith("[context: 0 earlier messages]", answer);
 
-        using var http = _env.App.CreateHttpClient(TestEnvironment.Backend);
+        using var http = Env.App.CreateHttpClient(ResourceNames.Backend);
         using var health = await http.GetAsync(new Uri("/health", UriKind.Relative), Timeouts.Token());
         Assert.AreEqual(HttpStatusCode.OK, health.StatusCode);
         Assert.AreEqual("Healthy", await health.Content.ReadAsStringAsync(Timeouts.Token()));
-        Assert.AreEqual(pid, await _env.Faults.PidAsync(TestEnvironment.Backend), "the backend process was not restarted");
+        Assert.AreEqual(pid, await Env.Faults.PidAsync(ResourceNames.Backend), "the backend process was not restarted");
     }
 
     [TestMethod]
     public async Task ADisallowedOriginIsRefusedWith403AtTheHandshake()
     {
         var refused = await Assert.ThrowsAsync<HandshakeRejectedException>(
-            () => RawClient.ConnectAsync(_env.BackendWebSocket, origin: "http://evil.example"));
+            () => RawClient.ConnectAsync(Env.BackendWebSocket, origin: "http://evil.example"));
 
         Assert.AreEqual(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.IsInstanceOfType<WebSocketException>(refused.InnerException);
@@ -338,8 +328,8 @@ public sealed class MalformedPayloadTests : SuiteTest
 
     private static async Task<RawClient> HelloAsync()
     {
-        var token = await RawClient.TokenAsync(_env);
-        var client = await RawClient.ConnectAsync(_env.BackendWebSocket);
+        var token = await RawClient.TokenAsync(Env);
+        var client = await RawClient.ConnectAsync(Env.BackendWebSocket);
         await client.HelloAsync(token);
         return client;
     }

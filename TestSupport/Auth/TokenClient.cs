@@ -1,6 +1,4 @@
-using System.Text.Json.Serialization;
-
-namespace AspireResilience.E2ETests.Infrastructure;
+namespace AspireResilience.TestSupport.Auth;
 
 /// <summary>Talks to the real AuthService's token endpoint (RFC 6749), as a client app would.</summary>
 public sealed class TokenClient(HttpClient http)
@@ -22,9 +20,3 @@ public sealed class TokenClient(HttpClient http)
         return System.Text.Json.JsonSerializer.Deserialize<TokenResponse>(body)!;
     }
 }
-
-public sealed record TokenResponse(
-    [property: JsonPropertyName("access_token")] string AccessToken,
-    [property: JsonPropertyName("token_type")] string TokenType,
-    [property: JsonPropertyName("expires_in")] int ExpiresIn,
-    [property: JsonPropertyName("refresh_token")] string RefreshToken);

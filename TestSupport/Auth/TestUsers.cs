@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace AspireResilience.E2ETests.Infrastructure;
+namespace AspireResilience.TestSupport.Auth;
 
 /// <summary>
 /// A pool of users registered with the AuthService before the app starts, so every test can
@@ -8,14 +8,13 @@ namespace AspireResilience.E2ETests.Infrastructure;
 /// </summary>
 public sealed class TestUsers
 {
-    public const int PoolSize = 64;
     private readonly (string Name, string Password)[] _users;
     private int _next = -1;
 
-    public TestUsers(string prefix)
+    public TestUsers(string prefix, int poolSize)
     {
-        _users = Enumerable.Range(1, PoolSize)
-            .Select(i => ($"{prefix}-{i:D2}", Convert.ToHexString(RandomNumberGenerator.GetBytes(12))))
+        _users = Enumerable.Range(1, poolSize)
+            .Select(i => ($"{prefix}-{i:D3}", Convert.ToHexString(RandomNumberGenerator.GetBytes(12))))
             .ToArray();
     }
 
@@ -24,7 +23,7 @@ public sealed class TestUsers
     public (string Name, string Password) Next()
     {
         var index = Interlocked.Increment(ref _next);
-        if (index >= _users.Length) throw new InvalidOperationException($"The test user pool ({PoolSize}) is exhausted; raise PoolSize.");
+        if (index >= _users.Length) throw new InvalidOperationException($"The test user pool ({_users.Length}) is exhausted; raise EnvironmentOptions.UserPoolSize.");
         return _users[index];
     }
 }

@@ -1,4 +1,4 @@
-namespace AspireResilience.E2ETests.Infrastructure;
+namespace AspireResilience.TestSupport;
 
 /// <summary>Ceilings for awaits. Generous: they catch hangs, not slowness (budgets are asserted from spans).</summary>
 public static class Timeouts

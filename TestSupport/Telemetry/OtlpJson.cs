@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace AspireResilience.E2ETests.Infrastructure;
+namespace AspireResilience.TestSupport.Telemetry;
 
 /// <summary>Reads spans out of an OTLP JSON document (<c>resourceSpans[].scopeSpans[].spans[]</c>).</summary>
 public static class OtlpJson
@@ -48,7 +48,8 @@ public static class OtlpJson
                         FromUnixNanos(record.GetProperty("timeUnixNano")),
                         record.TryGetProperty("severityText", out var severity) ? severity.GetString() ?? "" : "",
                         category,
-                        body);
+                        body,
+                        record.TryGetProperty("traceId", out var trace) && trace.GetString() is { Length: > 0 } traceId ? traceId : null);
                 }
             }
         }

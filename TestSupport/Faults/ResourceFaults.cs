@@ -3,7 +3,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace AspireResilience.E2ETests.Infrastructure;
+namespace AspireResilience.TestSupport.Faults;
 
 /// <summary>Real faults on real resources: graceful restart through Aspire's commands, SIGKILL of the process tree.</summary>
 public sealed class ResourceFaults(DistributedApplication app)

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 
-namespace AspireResilience.E2ETests.Infrastructure;
+namespace AspireResilience.TestSupport.Reports;
 
 /// <summary>
 /// Collects the recovery timings the suites read from spans and writes
@@ -13,18 +13,17 @@ public static class ResilienceReport
 {
     private static readonly ConcurrentBag<(string Scenario, double Milliseconds, double BudgetMs, string Source)> Samples = [];
 
-    /// <summary>Records a measured timing and asserts it against its budget.</summary>
-    public static void Record(string scenario, TimeSpan measured, TimeSpan budget, string source)
+    /// <summary>Records a measured timing; returns whether it is within <paramref name="budget"/>.</summary>
+    public static bool Add(string scenario, TimeSpan measured, TimeSpan budget, string source)
     {
         Samples.Add((scenario, measured.TotalMilliseconds, budget.TotalMilliseconds, source));
-        Assert.IsLessThan(budget, measured, $"{scenario}: {measured.TotalMilliseconds:F0} ms exceeds the budget of {budget.TotalMilliseconds:F0} ms ({source})");
+        return measured < budget;
     }
 
+    /// <summary>Writes the report; returns its path.</summary>
     public static string Write()
     {
-        var root = RepositoryRoot();
-        var path = Path.Combine(root, "artifacts", "resilience-report.md");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var path = RepositoryRoot.Artifact("resilience-report.md");
         var text = new StringBuilder()
             .AppendLine("# Resilience report")
             .AppendLine()
@@ -32,7 +31,7 @@ public static class ResilienceReport
             .AppendLine()
             .AppendLine("| scenario | n | p50 ms | p95 ms | max ms | budget ms | within budget | source |")
             .AppendLine("|---|---|---|---|---|---|---|---|");
-        foreach (var group in Samples.GroupBy(s => s.Scenario).OrderBy(g => g.Key))
+        foreach (var group in Samples.GroupBy(s => s.Scenario).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var values = group.Select(s => s.Milliseconds).Order().ToArray();
             var budget = group.Max(s => s.BudgetMs);
@@ -45,13 +44,4 @@ public static class ResilienceReport
 
     private static double Percentile(double[] sorted, double p) =>
         sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "AspireResilience.sln"))) return dir.FullName;
-        }
-        return Directory.GetCurrentDirectory();
-    }
 }

@@ -1,53 +1,40 @@
 using AspireResilience.Client;
+using AspireResilience.TestSupport.Auth;
+using AspireResilience.TestSupport.Hosting;
 
-namespace AspireResilience.E2ETests.Infrastructure;
+namespace AspireResilience.TestSupport.Sessions;
 
 /// <summary>Opens <see cref="ResilientSession"/>s against the real Backend, with tokens from the real AuthService.</summary>
 public static class SessionFactory
 {
+    /// <param name="env">The environment to connect to.</param>
+    /// <param name="user">The user; by default the environment's next unused one.</param>
     /// <param name="reconnectBaseDelay">The client's backoff ceiling for the first attempt (default 100 ms; zero reconnects at once).</param>
-    public static async Task<TestSession> ConnectAsync(TestEnvironment env, (string Name, string Password)? user = null, TimeSpan? reconnectBaseDelay = null)
+    /// <param name="endpoint">Where to connect; by default through ChaosProxy (<see cref="TestEnvironment.BackendWebSocket"/>).</param>
+    public static async Task<TestSession> ConnectAsync(TestEnvironment env, (string Name, string Password)? user = null,
+        TimeSpan? reconnectBaseDelay = null, Uri? endpoint = null)
     {
-        var (options, name, tokens) = Options(env, user, reconnectBaseDelay);
+        var (options, name, tokens) = Options(env, user, reconnectBaseDelay, endpoint);
         return new TestSession(await ResilientSession.ConnectAsync(options, Timeouts.Token()), name, tokens);
     }
 
     /// <summary>Resumes a known session as a new client process would (e.g. after an app restart).</summary>
     public static async Task<TestSession> ResumeAsync(TestEnvironment env, (string Name, string Password) user, string sessionId, long lastSeq, string? epoch)
     {
-        var (options, name, tokens) = Options(env, user, null);
+        var (options, name, tokens) = Options(env, user, null, null);
         return new TestSession(await ResilientSession.ResumeAsync(options, sessionId, lastSeq, epoch, Timeouts.Token()), name, tokens);
     }
 
     private static (ResilientSessionOptions Options, string User, UserTokens Tokens) Options(
-        TestEnvironment env, (string Name, string Password)? user, TimeSpan? reconnectBaseDelay)
+        TestEnvironment env, (string Name, string Password)? user, TimeSpan? reconnectBaseDelay, Uri? endpoint)
     {
         var (name, password) = user ?? env.Users.Next();
         var tokens = new UserTokens(env.Tokens, name, password);
         return (new ResilientSessionOptions
         {
-            Endpoint = env.BackendWebSocket,
+            Endpoint = endpoint ?? env.BackendWebSocket,
             AccessTokenProvider = tokens.GetAsync,
             ReconnectBaseDelay = reconnectBaseDelay ?? TimeSpan.FromMilliseconds(100),
         }, name, tokens);
     }
-}
-
-/// <summary>A user's tokens: a password grant first, then the rotating refresh token.</summary>
-public sealed class UserTokens(TokenClient client, string user, string password)
-{
-    private TokenResponse? _current;
-
-    public async ValueTask<string> GetAsync(bool forceRefresh, CancellationToken cancellationToken)
-    {
-        _current = _current is null ? await client.PasswordAsync(user, password, cancellationToken)
-            : forceRefresh ? await client.RefreshAsync(_current.RefreshToken, cancellationToken)
-            : _current;
-        return _current.AccessToken;
-    }
-}
-
-public sealed record TestSession(ResilientSession Session, string User, UserTokens Tokens) : IAsyncDisposable
-{
-    public ValueTask DisposeAsync() => Session.DisposeAsync();
 }

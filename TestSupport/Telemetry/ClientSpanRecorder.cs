@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using AspireResilience.Client;
 
-namespace AspireResilience.E2ETests.Infrastructure;
+namespace AspireResilience.TestSupport.Telemetry;
 
 /// <summary>
 /// Collects the in-process client's finished spans (<c>client.connect</c>, <c>client.reconnect</c>),
@@ -29,12 +29,14 @@ public sealed class ClientSpanRecorder : IDisposable
         ActivitySource.AddActivityListener(_listener);
     }
 
+    /// <summary>Every span finished since the start or the last <see cref="Clear"/>, oldest first.</summary>
     public IReadOnlyCollection<Activity> Finished => _finished.ToArray();
 
-    /// <summary>Waits until a finished span matches.</summary>
-    public async Task<Activity> WaitForAsync(Func<Activity, bool> match, TimeSpan timeout)
+    /// <summary>Waits until a finished span matches; returns the oldest match.</summary>
+    public async Task<Activity> WaitForAsync(Func<Activity, bool> match, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        using var cancel = new CancellationTokenSource(timeout);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cancel.CancelAfter(timeout);
         while (true)
         {
             if (_finished.FirstOrDefault(match) is { } found) return found;
@@ -42,5 +44,16 @@ public sealed class ClientSpanRecorder : IDisposable
         }
     }
 
-    public void Dispose() => _listener.Dispose();
+    /// <summary>Waits for a finished span named <paramref name="name"/>.</summary>
+    public Task<Activity> WaitForAsync(string name, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        WaitForAsync(a => a.OperationName == name, timeout, cancellationToken);
+
+    /// <summary>Forgets the spans recorded so far, so the next wait sees only what comes after.</summary>
+    public void Clear() => _finished.Clear();
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _arrived.Dispose();
+    }
 }

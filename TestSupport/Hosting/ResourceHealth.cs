@@ -1,0 +1,33 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace AspireResilience.TestSupport.Hosting;
+
+/// <summary>Health waits that understand replicas: a resource is up when every replica is.</summary>
+public static class ResourceHealth
+{
+    /// <summary>How many replicas the model gives <paramref name="resource"/> (1 without <c>WithReplicas</c>).</summary>
+    public static int ReplicaCount(DistributedApplication app, string resource) =>
+        app.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .Single(r => r.Name == resource)
+            .Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1;
+
+    /// <summary>
+    /// Waits until every replica of <paramref name="resource"/> reports healthy. Notifications
+    /// come per replica under the model name, told apart by <see cref="ResourceEvent.ResourceId"/>
+    /// (waiting on a replica's own id never completes).
+    /// </summary>
+    public static async Task WaitForAllReplicasHealthyAsync(DistributedApplication app, string resource, CancellationToken cancellationToken)
+    {
+        var expected = ReplicaCount(app, resource);
+        var healthy = new HashSet<string>(StringComparer.Ordinal);
+        await app.ResourceNotifications.WaitForResourceAsync(resource, e =>
+        {
+            if (e.Snapshot.HealthStatus == HealthStatus.Healthy) healthy.Add(e.ResourceId);
+            else healthy.Remove(e.ResourceId);
+            return healthy.Count >= expected;
+        }, cancellationToken);
+    }
+}

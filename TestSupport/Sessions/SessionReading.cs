@@ -1,0 +1,72 @@
+using System.Text;
+using AspireResilience.Client;
+using AspireResilience.Protocol;
+
+namespace AspireResilience.TestSupport.Sessions;
+
+/// <summary>
+/// Reads what a session received and checks the delivery contract on the way: a breach throws
+/// <see cref="DeliveryContractException"/>, so a test, a benchmark or the soak fails on it alike.
+/// </summary>
+public static class SessionReading
+{
+    /// <summary>
+    /// Reads events until <paramref name="runId"/> ends, checking that seqs are consecutive
+    /// (from <paramref name="expectedFirstSeq"/>, if given) and that the run's indices run
+    /// 0..n+1 without a hole or a repeat.
+    /// </summary>
+    public static async Task<Answer> ReadAnswerAsync(this ResilientSession session, string runId, long? expectedFirstSeq = null,
+        Action<EventMessage>? onEvent = null, CancellationToken cancellationToken = default)
+    {
+        var cancel = Linked(cancellationToken);
+        var text = new StringBuilder();
+        var events = new List<EventMessage>();
+        var previousSeq = expectedFirstSeq - 1;
+        while (true)
+        {
+            var e = await session.Events.ReadAsync(cancel);
+            if (previousSeq is { } p && e.Seq != p + 1)
+                throw new DeliveryContractException($"seq must grow by exactly one: expected {p + 1}, got {e.Seq}");
+            previousSeq = e.Seq;
+            onEvent?.Invoke(e);
+            if (e.RunId != runId) continue;
+            if (e.Index != events.Count)
+                throw new DeliveryContractException($"run {runId}: index must be continuous: expected {events.Count}, got {e.Index}");
+            events.Add(e);
+            if (e.Kind == EventKinds.StreamChunk) text.Append(e.Text);
+            if (e.Kind == EventKinds.StreamEnd) return new Answer(text.ToString(), events);
+        }
+    }
+
+    /// <summary>Waits until the session notices its link dropped.</summary>
+    public static async Task<Disconnected> WaitForDisconnectAsync(this ResilientSession session, CancellationToken cancellationToken = default)
+    {
+        var cancel = Linked(cancellationToken);
+        while (true)
+        {
+            var change = await session.ConnectionEvents.ReadAsync(cancel);
+            if (change is Disconnected d) return d;
+            ThrowIfEnded(change);
+        }
+    }
+
+    /// <summary>Waits for the next welcome of at least <paramref name="generation"/> (1 is the first connection).</summary>
+    public static async Task<WelcomeMessage> WaitForWelcomeAsync(this ResilientSession session, int generation, CancellationToken cancellationToken = default)
+    {
+        var cancel = Linked(cancellationToken);
+        while (true)
+        {
+            var change = await session.ConnectionEvents.ReadAsync(cancel);
+            if (change is Welcomed w && w.Generation >= generation) return w.Welcome;
+            ThrowIfEnded(change);
+        }
+    }
+
+    private static void ThrowIfEnded(ConnectionEvent change)
+    {
+        if (change is Ended ended) throw new DeliveryContractException($"session ended with {ended.CloseCode}: {ended.Reason}");
+    }
+
+    private static CancellationToken Linked(CancellationToken cancellationToken) =>
+        CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Timeouts.Token()).Token;
+}

@@ -1,0 +1,10 @@
+using AspireResilience.Client;
+using AspireResilience.TestSupport.Auth;
+
+namespace AspireResilience.TestSupport.Sessions;
+
+/// <summary>A connected session with the user it belongs to and that user's tokens.</summary>
+public sealed record TestSession(ResilientSession Session, string User, UserTokens Tokens) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => Session.DisposeAsync();
+}

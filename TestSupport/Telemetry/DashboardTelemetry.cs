@@ -1,0 +1,53 @@
+using System.Net;
+using System.Text.Json;
+
+namespace AspireResilience.TestSupport.Telemetry;
+
+/// <summary>
+/// Reads the services' spans and logs from the Aspire dashboard's telemetry HTTP API — the same
+/// dashboard a developer inspects on F5 — so the suite's timings come from real traces.
+/// </summary>
+public sealed class DashboardTelemetry(HttpClient dashboard)
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Polls the dashboard until a span named <paramref name="name"/> matches: telemetry arrives asynchronously (batched export).</summary>
+    public async Task<TelemetrySpan> WaitForSpanAsync(string resource, string? traceId, string name, TimeSpan timeout, Func<TelemetrySpan, bool>? match = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var spans = await GetSpansAsync(resource, traceId, cancel.Token);
+            if (spans.FirstOrDefault(s => s.Name == name && (match is null || match(s))) is { } span) return span;
+            await Task.Delay(PollInterval, cancel.Token);
+        }
+    }
+
+    /// <summary>The resource's spans (of one trace, if given); empty while the resource has sent none.</summary>
+    public async Task<IReadOnlyList<TelemetrySpan>> GetSpansAsync(string resource, string? traceId, CancellationToken cancellationToken)
+    {
+        using var document = await GetAsync("spans", resource, traceId is null ? "" : $"&traceId={traceId}", cancellationToken);
+        return document is null ? [] : OtlpJson.ReadSpans(document.RootElement).ToArray();
+    }
+
+    /// <summary>
+    /// The resource's log records at <paramref name="minimumSeverity"/> or above (of one trace, if
+    /// given), oldest first; null when the dashboard knows no such resource (it has sent nothing yet,
+    /// or the name is wrong).
+    /// </summary>
+    public async Task<IReadOnlyList<TelemetryLog>?> GetLogsAsync(string resource, string minimumSeverity, string? traceId, CancellationToken cancellationToken)
+    {
+        using var document = await GetAsync("logs", resource,
+            $"&severity={minimumSeverity}" + (traceId is null ? "" : $"&traceId={traceId}"), cancellationToken);
+        return document is null ? null : OtlpJson.ReadLogs(document.RootElement).OrderBy(l => l.Time).ToArray();
+    }
+
+    private async Task<JsonDocument?> GetAsync(string kind, string resource, string query, CancellationToken cancellationToken)
+    {
+        var url = $"/api/telemetry/{kind}?limit=10000&resource={Uri.EscapeDataString(resource)}{query}";
+        using var response = await dashboard.GetAsync(url, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        response.EnsureSuccessStatusCode();
+        return await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+    }
+}
