@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace AspireResilience.AppHost;
 
 internal static class AppHostSettings

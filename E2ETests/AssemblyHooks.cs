@@ -1,4 +1,3 @@
-using AspireResilience.E2ETests.Infrastructure;
 using AspireResilience.TestSupport.Reports;
 
 [assembly: DoNotParallelize] // 2 cores, real processes, timings read from spans: one test at a time.

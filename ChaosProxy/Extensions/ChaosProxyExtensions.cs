@@ -1,12 +1,9 @@
+using System.Diagnostics.Metrics;
 using AspireResilience.ChaosProxy.Proxies;
 using AspireResilience.ChaosProxy.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using System.Diagnostics.Metrics;
 
 namespace AspireResilience.ChaosProxy.Extensions;
 

@@ -1,6 +1,4 @@
 using AspireResilience.ChaosProxy.Proxies;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AspireResilience.ChaosProxy.Extensions;

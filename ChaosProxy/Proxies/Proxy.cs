@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using AspireResilience.ChaosProxy.Telemetry;
 using AspireResilience.ChaosProxy.Toxics;
-using Microsoft.Extensions.Logging;
 
 namespace AspireResilience.ChaosProxy.Proxies;
 

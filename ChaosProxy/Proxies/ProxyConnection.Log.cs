@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace AspireResilience.ChaosProxy.Proxies;
 
 internal sealed partial class ProxyConnection

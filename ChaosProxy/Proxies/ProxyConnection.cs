@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using AspireResilience.ChaosProxy.Toxics;
-using Microsoft.Extensions.Logging;
 
 namespace AspireResilience.ChaosProxy.Proxies;
 

@@ -1,5 +1,4 @@
 using AspireResilience.ChaosProxy.Telemetry;
-using Microsoft.Extensions.Logging;
 
 namespace AspireResilience.ChaosProxy.Proxies;
 

@@ -1,6 +1,3 @@
-using AspireResilience.TestSupport;
-using AspireResilience.TestSupport.Hosting;
-
 namespace AspireResilience.E2ETests.Infrastructure;
 
 /// <summary>

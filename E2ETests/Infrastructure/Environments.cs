@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using AspireResilience.TestSupport.Hosting;
 
 namespace AspireResilience.E2ETests.Infrastructure;
 

@@ -1,5 +1,3 @@
-using AspireResilience.TestSupport.Hosting;
-
 namespace AspireResilience.E2ETests.Infrastructure;
 
 /// <summary>

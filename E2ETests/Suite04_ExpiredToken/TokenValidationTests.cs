@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
-using Aspire.Hosting.Testing;
 using AspireResilience.Client;
 using AspireResilience.Protocol;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
-using Aspire.Hosting.Testing;
 using AspireResilience.Protocol;
 
 namespace AspireResilience.E2ETests.Suite08_MalformedPayloads;

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
-using System.Security.Cryptography;
 using System.Text;
 using AspireResilience.Protocol;
 using AspireResilience.TestSupport.Auth;

@@ -1,9 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
-using AspireResilience.Protocol;
 
 namespace AspireResilience.TestSupport.Wire;
 

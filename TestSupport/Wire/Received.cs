@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
-using System.Security.Cryptography;
-using System.Text;
 using AspireResilience.Protocol;
 
 namespace AspireResilience.TestSupport.Wire;
