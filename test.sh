@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests, then the end-to-end suites against the real AppHost.
+# Runs every test: the style check, unit tests, then the end-to-end suites against the real AppHost.
 # Extra arguments go to dotnet test, e.g. ./test.sh --filter "TestCategory=Suite05".
 # Writes TRX files to artifacts/test-results and the resilience report to artifacts/.
 # The last line is the plain count "N passed, N failed".
@@ -12,6 +12,9 @@ rm -rf "$results"
 mkdir -p "$results"
 
 dotnet build AspireResilience.sln --nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
+# The house style (.editorconfig) holds before anything runs: whitespace, usings, naming.
+dotnet format AspireResilience.sln --verify-no-changes --no-restore -v quiet \
+  || { echo "dotnet format found changes to make: run 'dotnet format AspireResilience.sln'"; echo "0 passed, 1 failed"; exit 1; }
 dotnet test --solution AspireResilience.sln --no-build --report-trx --results-directory "$results" "$@"
 status=$?
 
