@@ -32,10 +32,9 @@ public sealed class ErrorLogCheckTests : E2ETest<SharedEnvironment>
     [TestMethod]
     public async Task AReadOfAnUnknownResourceFailsInsteadOfPassing()
     {
-        // The Backend answers the marker request, but the dashboard knows no resource by this name.
-        using var reader = new ErrorLogReader(Env.Telemetry,
-            new Dictionary<string, HttpClient> { ["no-such-service"] = Env.App.CreateHttpClient(ResourceNames.Backend, "http") },
-            markerTimeout: TimeSpan.FromSeconds(3));
+        // The Backend answers the marker request, but the dashboard knows no instance by this name.
+        var backend = ResourceInstance.Read(Env.App, ResourceNames.Backend, Env.Faults.Instances(ResourceNames.Backend)[0]);
+        using var reader = new ErrorLogReader(Env.Telemetry, [backend with { TelemetryName = "no-such-service" }], markerTimeout: TimeSpan.FromSeconds(3));
 
         await Assert.ThrowsAsync<TimeoutException>(() => reader.ReadNewErrorsAsync(Timeouts.Token()));
     }

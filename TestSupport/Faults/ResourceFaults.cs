@@ -1,60 +1,80 @@
 using System.Diagnostics;
+using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AspireResilience.TestSupport.Faults;
 
-/// <summary>Real faults on real resources: graceful restart through Aspire's commands, SIGKILL of the process tree.</summary>
-public sealed class ResourceFaults(DistributedApplication app)
+/// <summary>
+/// Real faults on real resources: graceful restart through Aspire's commands, SIGKILL of the
+/// process tree. Replica-aware: a resource with replicas has one instance per replica (its id,
+/// e.g. <c>backend-abcd1234</c>); a fault on such a resource names the instance.
+/// </summary>
+/// <param name="app">The running application.</param>
+/// <param name="instances">Each resource's instance ids, as seen when the environment started.</param>
+public sealed class ResourceFaults(DistributedApplication app, IReadOnlyDictionary<string, IReadOnlyList<string>> instances)
 {
     private const string PidProperty = "executable.pid";
 
+    /// <summary>The instance ids of <paramref name="resource"/>: one per replica.</summary>
+    public IReadOnlyList<string> Instances(string resource) => instances[resource];
+
     /// <summary>
-    /// SIGKILLs the resource's whole process tree (for a project that is the <c>dotnet run</c>
-    /// host and the service under it): no close frames, no shutdown hooks. Returns once Aspire
-    /// has seen it exit.
+    /// SIGKILLs the instance's whole process tree (for a project that is the <c>dotnet run</c>
+    /// host and the service under it): no close frames, no shutdown hooks. Returns the killed
+    /// pid once Aspire has seen the process exit. DCP does not restart it: <see cref="StartAsync"/> does.
     /// </summary>
-    public async Task<int> KillAsync(string resource)
+    /// <param name="resource">The model name, e.g. <c>backend</c>.</param>
+    /// <param name="instance">The replica to kill; may be omitted when there is only one.</param>
+    public async Task<int> KillAsync(string resource, string? instance = null)
     {
-        var pid = await PidAsync(resource);
+        instance ??= SingleInstance(resource);
+        var pid = Pid(instance) ?? throw new InvalidOperationException($"'{instance}' has no process to kill");
         using (var process = Process.GetProcessById(pid))
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(Timeouts.Token());
         }
         await app.ResourceNotifications.WaitForResourceAsync(resource,
-            e => e.Snapshot.State?.Text is not null && e.Snapshot.State.Text != KnownResourceStates.Running, Timeouts.Token());
+            e => e.ResourceId == instance && e.Snapshot.State?.Text is { } state && state != KnownResourceStates.Running, Timeouts.Token());
         return pid;
     }
 
-    /// <summary>Starts a stopped or killed resource with Aspire's start command and waits until the new process is healthy.</summary>
-    public async Task StartAsync(string resource, int previousPid)
+    /// <summary>Starts a stopped or killed instance with Aspire's start command and waits until its new process is healthy.</summary>
+    public async Task StartAsync(string resource, int previousPid, string? instance = null)
     {
-        await app.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, Timeouts.Token());
-        await WaitHealthyAsync(resource, previousPid);
+        instance ??= SingleInstance(resource);
+        await app.ResourceCommands.ExecuteCommandAsync(instance, KnownResourceCommands.StartCommand, Timeouts.Token(Timeouts.StartStop));
+        await WaitHealthyAsync(resource, instance, previousPid);
     }
 
     /// <summary>Graceful restart through Aspire's restart command (SIGTERM, shutdown hooks run), then healthy again.</summary>
-    public async Task RestartAsync(string resource)
+    public async Task RestartAsync(string resource, string? instance = null)
     {
-        var pid = await PidAsync(resource);
-        await app.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.RestartCommand, Timeouts.Token(Timeouts.StartStop));
-        await WaitHealthyAsync(resource, pid);
+        instance ??= SingleInstance(resource);
+        var pid = Pid(instance) ?? throw new InvalidOperationException($"'{instance}' is not running");
+        await app.ResourceCommands.ExecuteCommandAsync(instance, KnownResourceCommands.RestartCommand, Timeouts.Token(Timeouts.StartStop));
+        await WaitHealthyAsync(resource, instance, pid);
     }
 
-    public async Task<int> PidAsync(string resource)
-    {
-        var e = await app.ResourceNotifications.WaitForResourceAsync(resource, e => Pid(e.Snapshot) is not null, Timeouts.Token());
-        return Pid(e.Snapshot)!.Value;
-    }
+    /// <summary>The current process id of each instance of <paramref name="resource"/> (null while one has none).</summary>
+    public IReadOnlyList<int?> Pids(string resource) => [.. Instances(resource).Select(Pid)];
+
+    /// <summary>The instance's current process id, or null while it has none.</summary>
+    public int? Pid(string instance) =>
+        app.ResourceNotifications.TryGetCurrentState(instance, out var state) ? Pid(state.Snapshot) : null;
 
     // A fresh pid proves the snapshot is the new process', not the stale healthy one of the old.
-    private Task WaitHealthyAsync(string resource, int previousPid) =>
+    private Task WaitHealthyAsync(string resource, string instance, int previousPid) =>
         app.ResourceNotifications.WaitForResourceAsync(resource,
-            e => Pid(e.Snapshot) is { } pid && pid != previousPid && e.Snapshot.HealthStatus == HealthStatus.Healthy,
+            e => e.ResourceId == instance && Pid(e.Snapshot) is { } pid && pid != previousPid && e.Snapshot.HealthStatus == HealthStatus.Healthy,
             Timeouts.Token(Timeouts.StartStop));
 
+    private string SingleInstance(string resource) => Instances(resource) is [var only]
+        ? only
+        : throw new InvalidOperationException($"'{resource}' has several replicas: name the instance");
+
     private static int? Pid(CustomResourceSnapshot snapshot) =>
-        snapshot.Properties.FirstOrDefault(p => p.Name == PidProperty)?.Value is { } value ? Convert.ToInt32(value) : null;
+        snapshot.Properties.FirstOrDefault(p => p.Name == PidProperty)?.Value is { } value ? Convert.ToInt32(value, CultureInfo.InvariantCulture) : null;
 }

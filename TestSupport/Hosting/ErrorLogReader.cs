@@ -16,14 +16,15 @@ namespace AspireResilience.TestSupport.Hosting;
 /// dead exporter) fails the read instead of passing as "no errors".
 /// </summary>
 /// <param name="telemetry">The dashboard the services export to.</param>
-/// <param name="services">Each service's dashboard resource name and a client for its HTTP endpoint; disposed with the reader.</param>
+/// <param name="instances">Every instance whose log is read: each replica of each service, reached at its own address.</param>
 /// <param name="markerTimeout">How long a marker may take to show before the read fails (default 20 s).</param>
-public sealed class ErrorLogReader(DashboardTelemetry telemetry, IReadOnlyDictionary<string, HttpClient> services, TimeSpan? markerTimeout = null)
+public sealed class ErrorLogReader(DashboardTelemetry telemetry, IReadOnlyList<ResourceInstance> instances, TimeSpan? markerTimeout = null)
     : IDisposable
 {
     private const string HostingLogCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
     private readonly TimeSpan _markerTimeout = markerTimeout ?? TimeSpan.FromSeconds(20);
-    private readonly Dictionary<string, DateTimeOffset> _readUpTo = services.Keys.ToDictionary(s => s, _ => DateTimeOffset.MinValue);
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly Dictionary<string, DateTimeOffset> _readUpTo = instances.ToDictionary(i => i.Id, _ => DateTimeOffset.MinValue);
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>
@@ -41,7 +42,7 @@ public sealed class ErrorLogReader(DashboardTelemetry telemetry, IReadOnlyDictio
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var reads = await Task.WhenAll(services.Keys.Select(s => ReadServiceAsync(s, cancellationToken)));
+            var reads = await Task.WhenAll(instances.Select(i => ReadInstanceAsync(i, cancellationToken)));
             return [.. reads.SelectMany(r => r)];
         }
         finally
@@ -54,24 +55,24 @@ public sealed class ErrorLogReader(DashboardTelemetry telemetry, IReadOnlyDictio
     public static string Describe(IEnumerable<TelemetryLog> logs) =>
         string.Join(" | ", logs.Select(l => $"{l.Resource} {l.Category}: {l.Message}"));
 
-    private async Task<IReadOnlyList<TelemetryLog>> ReadServiceAsync(string service, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TelemetryLog>> ReadInstanceAsync(ResourceInstance instance, CancellationToken cancellationToken)
     {
-        var marker = await LeaveMarkerAsync(service, cancellationToken);
-        var errors = await telemetry.GetLogsAsync(service, "Error", traceId: null, cancellationToken)
-            ?? throw new InvalidOperationException($"the dashboard no longer knows resource '{service}'");
-        var since = _readUpTo[service];
-        _readUpTo[service] = marker;
+        var marker = await LeaveMarkerAsync(instance, cancellationToken);
+        var errors = await telemetry.GetLogsAsync(instance.TelemetryName, "Error", traceId: null, cancellationToken)
+            ?? throw new InvalidOperationException($"the dashboard no longer knows '{instance.TelemetryName}'");
+        var since = _readUpTo[instance.Id];
+        _readUpTo[instance.Id] = marker;
         return [.. errors.Where(e => e.Time > since && e.Time <= marker)];
     }
 
-    /// <summary>Logs a marker in <paramref name="service"/> and returns its timestamp once the dashboard has it.</summary>
-    private async Task<DateTimeOffset> LeaveMarkerAsync(string service, CancellationToken cancellationToken)
+    /// <summary>Logs a marker in <paramref name="instance"/> and returns its timestamp once the dashboard has it.</summary>
+    private async Task<DateTimeOffset> LeaveMarkerAsync(ResourceInstance instance, CancellationToken cancellationToken)
     {
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
-        using (var request = new HttpRequestMessage(HttpMethod.Get, "/alive"))
+        using (var request = new HttpRequestMessage(HttpMethod.Get, new Uri(instance.Address, "/alive")))
         {
             request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-00");
-            using var response = await services[service].SendAsync(request, cancellationToken);
+            using var response = await _http.SendAsync(request, cancellationToken);
             response.EnsureSuccessStatusCode();
         }
 
@@ -81,7 +82,7 @@ public sealed class ErrorLogReader(DashboardTelemetry telemetry, IReadOnlyDictio
         {
             while (true)
             {
-                var logs = await telemetry.GetLogsAsync(service, "Information", traceId, timeout.Token);
+                var logs = await telemetry.GetLogsAsync(instance.TelemetryName, "Information", traceId, timeout.Token);
                 if (logs?.FirstOrDefault(l => l.Category == HostingLogCategory) is { } found) return found.Time;
                 await Task.Delay(TimeSpan.FromMilliseconds(50), timeout.Token);
             }
@@ -89,14 +90,14 @@ public sealed class ErrorLogReader(DashboardTelemetry telemetry, IReadOnlyDictio
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException(
-                $"'{service}' did not show its log marker in the dashboard within {_markerTimeout.TotalSeconds:F0} s: "
+                $"'{instance.TelemetryName}' did not show its log marker in the dashboard within {_markerTimeout.TotalSeconds:F0} s: "
                 + "its errors cannot be read (unknown resource, or its log exporter is not running)");
         }
     }
 
     public void Dispose()
     {
-        foreach (var client in services.Values) client.Dispose();
+        _http.Dispose();
         _gate.Dispose();
     }
 }

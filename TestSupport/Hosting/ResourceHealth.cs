@@ -15,11 +15,11 @@ public static class ResourceHealth
             .Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1;
 
     /// <summary>
-    /// Waits until every replica of <paramref name="resource"/> reports healthy. Notifications
-    /// come per replica under the model name, told apart by <see cref="ResourceEvent.ResourceId"/>
-    /// (waiting on a replica's own id never completes).
+    /// Waits until every replica of <paramref name="resource"/> reports healthy; returns their
+    /// instance ids. Notifications come per replica under the model name, told apart by
+    /// <see cref="ResourceEvent.ResourceId"/> (waiting on a replica's own id never completes).
     /// </summary>
-    public static async Task WaitForAllReplicasHealthyAsync(DistributedApplication app, string resource, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> WaitForAllReplicasHealthyAsync(DistributedApplication app, string resource, CancellationToken cancellationToken)
     {
         var expected = ReplicaCount(app, resource);
         var healthy = new HashSet<string>(StringComparer.Ordinal);
@@ -29,5 +29,6 @@ public static class ResourceHealth
             else healthy.Remove(e.ResourceId);
             return healthy.Count >= expected;
         }, cancellationToken);
+        return [.. healthy.Order(StringComparer.Ordinal)];
     }
 }

@@ -28,7 +28,8 @@ public sealed class TestEnvironment : IAsyncDisposable
     private readonly HttpClient _authHttp;
     private readonly HttpClient _chaosHttp;
 
-    private TestEnvironment(DistributedApplication app, TestUsers users, string dataDirectory, string dashboardApiKey)
+    private TestEnvironment(DistributedApplication app, TestUsers users, string dataDirectory, string dashboardApiKey,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> instances)
     {
         App = app;
         Users = users;
@@ -40,8 +41,8 @@ public sealed class TestEnvironment : IAsyncDisposable
         _chaosHttp = app.CreateHttpClient(ResourceNames.Chaos, "http");
         ChaosProxy = new ChaosProxyClient(_chaosHttp);
         Telemetry = new DashboardTelemetry(_dashboardHttp);
-        Faults = new ResourceFaults(app);
-        ErrorLog = new ErrorLogReader(Telemetry, Services.ToDictionary(s => s, s => app.CreateHttpClient(s, "http")));
+        Faults = new ResourceFaults(app, instances);
+        ErrorLog = new ErrorLogReader(Telemetry, [.. Services.SelectMany(s => instances[s].Select(id => ResourceInstance.Read(app, s, id)))]);
     }
 
     public DistributedApplication App { get; }
@@ -111,10 +112,10 @@ public sealed class TestEnvironment : IAsyncDisposable
         try
         {
             await app.StartAsync(timeout.Token);
-            await Task.WhenAll(
-                new[] { ResourceNames.Redis, ResourceNames.Auth, ResourceNames.Chaos, ResourceNames.Backend }
-                    .Select(r => ResourceHealth.WaitForAllReplicasHealthyAsync(app, r, timeout.Token)));
-            var environment = new TestEnvironment(app, users, dataDirectory, apiKey);
+            string[] resources = [ResourceNames.Redis, ResourceNames.Auth, ResourceNames.Chaos, ResourceNames.Backend];
+            var instances = await Task.WhenAll(resources.Select(r => ResourceHealth.WaitForAllReplicasHealthyAsync(app, r, timeout.Token)));
+            var environment = new TestEnvironment(app, users, dataDirectory, apiKey,
+                resources.Zip(instances).ToDictionary(p => p.First, p => p.Second));
             // Nothing may have gone wrong while starting; from here on every error belongs to a test.
             var startup = await environment.ErrorLog.ReadNewErrorsAsync(timeout.Token);
             if (startup.Count > 0)

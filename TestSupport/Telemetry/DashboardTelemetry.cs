@@ -23,28 +23,44 @@ public sealed class DashboardTelemetry(HttpClient dashboard)
         }
     }
 
-    /// <summary>The resource's spans (of one trace, if given); empty while the resource has sent none.</summary>
+    /// <summary>
+    /// The spans of every instance of <paramref name="resource"/> (a model name: all its replicas),
+    /// of one trace if given; empty while it has sent none.
+    /// </summary>
     public async Task<IReadOnlyList<TelemetrySpan>> GetSpansAsync(string resource, string? traceId, CancellationToken cancellationToken)
     {
-        using var document = await GetAsync("spans", resource, traceId is null ? "" : $"&traceId={traceId}", cancellationToken);
+        var instances = await TelemetryNamesAsync(resource, cancellationToken);
+        if (instances.Count == 0) return [];
+        using var document = await GetAsync("spans", instances, traceId is null ? "" : $"&traceId={traceId}", cancellationToken);
         return document is null ? [] : OtlpJson.ReadSpans(document.RootElement).ToArray();
     }
 
-    /// <summary>
-    /// The resource's log records at <paramref name="minimumSeverity"/> or above (of one trace, if
-    /// given), oldest first; null when the dashboard knows no such resource (it has sent nothing yet,
-    /// or the name is wrong).
-    /// </summary>
-    public async Task<IReadOnlyList<TelemetryLog>?> GetLogsAsync(string resource, string minimumSeverity, string? traceId, CancellationToken cancellationToken)
+    /// <summary>The dashboard's names for the instances of <paramref name="resource"/> that have sent telemetry.</summary>
+    public async Task<IReadOnlyList<string>> TelemetryNamesAsync(string resource, CancellationToken cancellationToken)
     {
-        using var document = await GetAsync("logs", resource,
+        using var response = await dashboard.GetAsync("/api/telemetry/resources", cancellationToken);
+        response.EnsureSuccessStatusCode();
+        using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        return [.. document.RootElement.EnumerateArray()
+            .Where(r => r.GetProperty("name").GetString() == resource)
+            .Select(r => r.GetProperty("displayName").GetString()!)];
+    }
+
+    /// <summary>
+    /// The log records of one instance (by its <see cref="Hosting.ResourceInstance.TelemetryName"/>) at
+    /// <paramref name="minimumSeverity"/> or above (of one trace, if given), oldest first; null when the
+    /// dashboard knows no such instance (it has sent nothing yet, or the name is wrong).
+    /// </summary>
+    public async Task<IReadOnlyList<TelemetryLog>?> GetLogsAsync(string telemetryName, string minimumSeverity, string? traceId, CancellationToken cancellationToken)
+    {
+        using var document = await GetAsync("logs", [telemetryName],
             $"&severity={minimumSeverity}" + (traceId is null ? "" : $"&traceId={traceId}"), cancellationToken);
         return document is null ? null : OtlpJson.ReadLogs(document.RootElement).OrderBy(l => l.Time).ToArray();
     }
 
-    private async Task<JsonDocument?> GetAsync(string kind, string resource, string query, CancellationToken cancellationToken)
+    private async Task<JsonDocument?> GetAsync(string kind, IEnumerable<string> resources, string query, CancellationToken cancellationToken)
     {
-        var url = $"/api/telemetry/{kind}?limit=10000&resource={Uri.EscapeDataString(resource)}{query}";
+        var url = $"/api/telemetry/{kind}?limit=10000{string.Concat(resources.Select(r => "&resource=" + Uri.EscapeDataString(r)))}{query}";
         using var response = await dashboard.GetAsync(url, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
         response.EnsureSuccessStatusCode();
