@@ -21,6 +21,7 @@ var auth = builder.AddProject<Projects.AuthService>(ResourceNames.Auth)
     .WithHttpHealthCheck("/health");
 
 var backend = builder.AddProject<Projects.Backend>(ResourceNames.Backend)
+    .WithReplicas(builder.BackendReplicas())
     .WaitFor(redis)
     .WithReference(auth).WaitFor(auth)
     .WithHttpHealthCheck("/health");

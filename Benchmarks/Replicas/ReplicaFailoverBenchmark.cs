@@ -31,11 +31,8 @@ internal sealed class ReplicaFailoverBenchmark : IBenchmark
         {
             Name = "bench-replicas",
             UserPoolSize = sessions,
-            Configure = builder =>
-            {
-                builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Auth).WithEnvironment("Auth__AccessTokenLifetime", "01:00:00");
-                builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Backend).WithReplicas(2);
-            },
+            BackendReplicas = 2,
+            Configure = builder => builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Auth).WithEnvironment("Auth__AccessTokenLifetime", "01:00:00"),
         }, cancellationToken);
         var clients = new List<ResilientSession>();
         for (var i = 0; i < sessions; i++)

@@ -35,6 +35,8 @@ internal sealed class ResumeBenchmark : IBenchmark
         {
             Name = "bench",
             UserPoolSize = 1,
+            // The restart rows measure the one process coming back.
+            BackendReplicas = 1,
             // Resume timings must not include a login: one token serves the whole run.
             Configure = builder => builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Auth)
                 .WithEnvironment("Auth__AccessTokenLifetime", "01:00:00"),

@@ -11,6 +11,9 @@ public sealed record EnvironmentOptions
     /// <summary>How many users to register with the AuthService before start. Defaults to 64.</summary>
     public int UserPoolSize { get; init; } = 64;
 
+    /// <summary>How many Backend processes to run (<c>Backend:Replicas</c>). Defaults to the AppHost's default (2).</summary>
+    public int? BackendReplicas { get; init; }
+
     /// <summary>
     /// Changes to the model before it starts (a resource's environment, its replicas…). Aspire
     /// runs environment callbacks again at every start, so a value changed here and a restart
