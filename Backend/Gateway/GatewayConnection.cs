@@ -230,12 +230,12 @@ public sealed partial class GatewayConnection : IDisposable
 
     private void OnNotification(RedisChannel channel, RedisValue value)
     {
-        var text = value.ToString();
-        if (text.StartsWith("e:", StringComparison.Ordinal))
+        var notification = SessionNotification.Parse(value.ToString());
+        if (notification?.Kind == SessionNotificationKind.EventAppended)
         {
             _pump?.Wake();
         }
-        else if (text.StartsWith("s:", StringComparison.Ordinal) && text.AsSpan(2).SequenceCompareTo(Id) != 0)
+        else if (notification is { Kind: SessionNotificationKind.Attached } attached && attached.Value != Id)
         {
             using var activity = BackendTelemetry.Source.StartActivity("session.superseded");
             activity?.SetTag("session.id", SessionId);
