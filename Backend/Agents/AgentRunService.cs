@@ -57,12 +57,16 @@ public sealed partial class AgentRunService(
             }
             switch (await runs.TryTakeOverAsync(sessionId, runId))
             {
-                case 1:
+                case TakeOverResult.TakenOver:
                     LogRunAdopted(logger, runId);
                     Launch(sessionId, runId, recovered: true);
                     break;
-                case -1:
+                case TakeOverResult.FinishedOrGone:
+                    // Finished, or a member whose run was never recorded (a crash between the
+                    // two steps of RunStore.StartAsync): nothing to adopt.
                     await runs.RemoveActiveAsync(sessionId, runId);
+                    break;
+                case TakeOverResult.LeasedElsewhere:
                     break;
             }
         }

@@ -41,11 +41,11 @@ public sealed partial class AgentRunner(
             var (kind, text) = index == 0 ? (EventKinds.StreamStart, "")
                 : index == last ? (EventKinds.StreamEnd, "")
                 : (EventKinds.StreamChunk, chunks[index - 1]);
-            var seq = await runs.AppendAsync(sessionId, runId, index, kind, text,
+            var append = await runs.AppendAsync(sessionId, runId, index, kind, text,
                 index == last ? string.Concat(chunks) : null);
-            if (seq < 0)
+            if (append.Status != AppendStatus.Appended)
             {
-                LogRunAbandoned(logger, runId, index, seq == -1 ? "lease lost" : "session gone");
+                LogRunAbandoned(logger, runId, index, append.Status);
                 activity?.SetTag("run.abandoned", true);
                 return;
             }
@@ -54,5 +54,5 @@ public sealed partial class AgentRunner(
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Run {RunId} stopped at index {Index}: {Why}")]
-    private static partial void LogRunAbandoned(ILogger logger, string runId, int index, string why);
+    private static partial void LogRunAbandoned(ILogger logger, string runId, int index, AppendStatus why);
 }

@@ -23,10 +23,10 @@ public sealed partial class GatewayConnection
         }
         switch (await _d.Runs.StartAsync(SessionId!, Identity!.Subject, prompt.Id, prompt.Text))
         {
-            case RunStore.StartResult.Started:
+            case StartRunResult.Started:
                 _d.AgentRuns.Start(SessionId!, prompt.Id);
                 break;
-            case RunStore.StartResult.SessionGone:
+            case StartRunResult.SessionGone:
                 // The store lost the session under us (e.g. Redis restarted empty): a reconnect
                 // tells the client so with resumed:false.
                 await CloseAsync(CloseCodes.TryAgainLater, "session no longer exists");

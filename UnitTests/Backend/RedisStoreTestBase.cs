@@ -54,11 +54,13 @@ public abstract class RedisStoreTestBase
 
     protected static async Task<long[]> AppendEventsAsync(RunStore runs, string sessionId, string runId, int count)
     {
-        Assert.AreEqual(RunStore.StartResult.Started, await runs.StartAsync(sessionId, Owner, runId, "prompt"));
+        Assert.AreEqual(StartRunResult.Started, await runs.StartAsync(sessionId, Owner, runId, "prompt"));
         var seqs = new long[count];
         for (var i = 0; i < count; i++)
         {
-            seqs[i] = await runs.AppendAsync(sessionId, runId, i, i == 0 ? "stream.start" : "stream.chunk", $"chunk {i}", finalAnswer: null);
+            var append = await runs.AppendAsync(sessionId, runId, i, i == 0 ? "stream.start" : "stream.chunk", $"chunk {i}", finalAnswer: null);
+            Assert.AreEqual(AppendStatus.Appended, append.Status);
+            seqs[i] = append.Seq;
         }
         return seqs;
     }

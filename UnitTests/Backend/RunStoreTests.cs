@@ -25,9 +25,9 @@ public sealed class RunStoreTests : RedisStoreTestBase
     {
         var runs = Runs();
 
-        Assert.AreEqual(RunStore.StartResult.Started, await runs.StartAsync(_sessionId, Owner, "p1", "hello"));
-        Assert.AreEqual(RunStore.StartResult.Duplicate, await runs.StartAsync(_sessionId, Owner, "p1", "hello again"));
-        Assert.AreEqual(RunStore.StartResult.Duplicate, await Runs().StartAsync(_sessionId, Owner, "p1", "from a replica"));
+        Assert.AreEqual(StartRunResult.Started, await runs.StartAsync(_sessionId, Owner, "p1", "hello"));
+        Assert.AreEqual(StartRunResult.Duplicate, await runs.StartAsync(_sessionId, Owner, "p1", "hello again"));
+        Assert.AreEqual(StartRunResult.Duplicate, await Runs().StartAsync(_sessionId, Owner, "p1", "from a replica"));
 
         Assert.AreEqual(new RunState("hello", 0, 0, false), await runs.GetAsync(_sessionId, "p1"));
         Assert.AreEqual(1, await Db.ListLengthAsync(SessionKeys.Context(_sessionId)));
@@ -50,8 +50,8 @@ public sealed class RunStoreTests : RedisStoreTestBase
     {
         var runs = Runs();
 
-        Assert.AreEqual(RunStore.StartResult.SessionGone, await runs.StartAsync(_sessionId, "mallory", "p1", "hi"));
-        Assert.AreEqual(RunStore.StartResult.SessionGone, await runs.StartAsync("no-such-session", Owner, "p1", "hi"));
+        Assert.AreEqual(StartRunResult.SessionGone, await runs.StartAsync(_sessionId, "mallory", "p1", "hi"));
+        Assert.AreEqual(StartRunResult.SessionGone, await runs.StartAsync("no-such-session", Owner, "p1", "hi"));
         Assert.IsNull(await runs.GetAsync(_sessionId, "p1"));
         Assert.HasCount(0, await runs.ActiveAsync());
     }
@@ -61,19 +61,19 @@ public sealed class RunStoreTests : RedisStoreTestBase
     {
         var runs = Runs();
         await runs.StartAsync(_sessionId, Owner, "p1", "hello");
-        Assert.AreEqual(1, await runs.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null));
+        Assert.AreEqual(Appended(1), await runs.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null));
 
-        Assert.AreEqual(-1, await runs.AppendAsync(_sessionId, "p1", 2, "stream.chunk", "skipped ahead", null));
-        Assert.AreEqual(-1, await runs.AppendAsync(_sessionId, "p1", 0, "stream.start", "written twice", null));
+        Assert.AreEqual(LeaseLost, await runs.AppendAsync(_sessionId, "p1", 2, "stream.chunk", "skipped ahead", null));
+        Assert.AreEqual(LeaseLost, await runs.AppendAsync(_sessionId, "p1", 0, "stream.start", "written twice", null));
 
-        Assert.AreEqual(2, await runs.AppendAsync(_sessionId, "p1", 1, "stream.chunk", "a", null));
+        Assert.AreEqual(Appended(2), await runs.AppendAsync(_sessionId, "p1", 1, "stream.chunk", "a", null));
         Assert.AreEqual(2, (await runs.GetAsync(_sessionId, "p1"))!.Next);
         CollectionAssert.AreEqual(new long[] { 1, 2 }, (await Sessions().ReadAsync(_sessionId, 1)).Select(e => e.Seq).ToArray());
     }
 
     [TestMethod]
     public async Task AppendToAnUnknownRunIsRefused() =>
-        Assert.AreEqual(-1, await Runs().AppendAsync(_sessionId, "never-started", 0, "stream.start", "", null));
+        Assert.AreEqual(LeaseLost, await Runs().AppendAsync(_sessionId, "never-started", 0, "stream.start", "", null));
 
     [TestMethod]
     public async Task TakeOverWaitsForTheLeaseToLapseAndThenFencesOutTheOldOwner()
@@ -81,17 +81,17 @@ public sealed class RunStoreTests : RedisStoreTestBase
         var first = Runs();
         var second = Runs();
         await first.StartAsync(_sessionId, Owner, "p1", "hello");
-        Assert.AreEqual(1, await first.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null));
+        Assert.AreEqual(Appended(1), await first.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null));
 
-        Assert.AreEqual(0, await second.TryTakeOverAsync(_sessionId, "p1"));
+        Assert.AreEqual(TakeOverResult.LeasedElsewhere, await second.TryTakeOverAsync(_sessionId, "p1"));
         Time.Advance(LeaseDuration);
-        Assert.AreEqual(0, await second.TryTakeOverAsync(_sessionId, "p1"), "the lease is live up to its last millisecond");
+        Assert.AreEqual(TakeOverResult.LeasedElsewhere, await second.TryTakeOverAsync(_sessionId, "p1"), "the lease is live up to its last millisecond");
         Time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.AreEqual(1, await second.TryTakeOverAsync(_sessionId, "p1"));
+        Assert.AreEqual(TakeOverResult.TakenOver, await second.TryTakeOverAsync(_sessionId, "p1"));
 
-        Assert.AreEqual(-1, await first.AppendAsync(_sessionId, "p1", 1, "stream.chunk", "stale", null));
-        Assert.AreEqual(0, await first.TryTakeOverAsync(_sessionId, "p1"), "the new owner's lease is live");
-        Assert.AreEqual(2, await second.AppendAsync(_sessionId, "p1", 1, "stream.chunk", "fresh", null));
+        Assert.AreEqual(LeaseLost, await first.AppendAsync(_sessionId, "p1", 1, "stream.chunk", "stale", null));
+        Assert.AreEqual(TakeOverResult.LeasedElsewhere, await first.TryTakeOverAsync(_sessionId, "p1"), "the new owner's lease is live");
+        Assert.AreEqual(Appended(2), await second.AppendAsync(_sessionId, "p1", 1, "stream.chunk", "fresh", null));
     }
 
     [TestMethod]
@@ -104,7 +104,7 @@ public sealed class RunStoreTests : RedisStoreTestBase
         await first.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null);
         Time.Advance(LeaseDuration * 0.75);
 
-        Assert.AreEqual(0, await Runs().TryTakeOverAsync(_sessionId, "p1"));
+        Assert.AreEqual(TakeOverResult.LeasedElsewhere, await Runs().TryTakeOverAsync(_sessionId, "p1"));
     }
 
     [TestMethod]
@@ -116,8 +116,8 @@ public sealed class RunStoreTests : RedisStoreTestBase
 
         await first.ReleaseAsync(_sessionId, "p1");
 
-        Assert.AreEqual(1, await second.TryTakeOverAsync(_sessionId, "p1"));
-        Assert.AreEqual(1, await second.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null));
+        Assert.AreEqual(TakeOverResult.TakenOver, await second.TryTakeOverAsync(_sessionId, "p1"));
+        Assert.AreEqual(Appended(1), await second.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null));
     }
 
     [TestMethod]
@@ -127,7 +127,7 @@ public sealed class RunStoreTests : RedisStoreTestBase
 
         await Runs().ReleaseAsync(_sessionId, "p1");
 
-        Assert.AreEqual(0, await Runs().TryTakeOverAsync(_sessionId, "p1"));
+        Assert.AreEqual(TakeOverResult.LeasedElsewhere, await Runs().TryTakeOverAsync(_sessionId, "p1"));
     }
 
     [TestMethod]
@@ -139,7 +139,7 @@ public sealed class RunStoreTests : RedisStoreTestBase
         await runs.AppendAsync(_sessionId, "p1", 1, "stream.chunk", "a lease ", null);
         await runs.AppendAsync(_sessionId, "p1", 2, "stream.chunk", "is a promise", null);
 
-        Assert.AreEqual(4, await runs.AppendAsync(_sessionId, "p1", 3, "stream.end", "", finalAnswer: "a lease is a promise"));
+        Assert.AreEqual(Appended(4), await runs.AppendAsync(_sessionId, "p1", 3, "stream.end", "", finalAnswer: "a lease is a promise"));
 
         Assert.IsTrue((await runs.GetAsync(_sessionId, "p1"))!.Done);
         var turns = (await Db.ListRangeAsync(SessionKeys.Context(_sessionId)))
@@ -159,8 +159,8 @@ public sealed class RunStoreTests : RedisStoreTestBase
 
         Time.Advance(JustPastTheLease);
 
-        Assert.AreEqual(-1, await Runs().TryTakeOverAsync(_sessionId, "p1"));
-        Assert.AreEqual(-1, await Runs().TryTakeOverAsync(_sessionId, "never-started"));
+        Assert.AreEqual(TakeOverResult.FinishedOrGone, await Runs().TryTakeOverAsync(_sessionId, "p1"));
+        Assert.AreEqual(TakeOverResult.FinishedOrGone, await Runs().TryTakeOverAsync(_sessionId, "never-started"));
     }
 
     [TestMethod]
@@ -183,8 +183,12 @@ public sealed class RunStoreTests : RedisStoreTestBase
         Time.Advance(ResumeWindow + TimeSpan.FromSeconds(1));
         Assert.AreEqual(AttachStatus.Expired, (await Sessions().AttachAsync(_sessionId, Owner, 0, "c2")).Status);
 
-        Assert.AreEqual(-2, await runs.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null));
+        Assert.AreEqual(new AppendResult(AppendStatus.SessionGone), await runs.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null));
     }
+
+    private static readonly AppendResult LeaseLost = new(AppendStatus.LeaseLost);
+
+    private static AppendResult Appended(long seq) => new(AppendStatus.Appended, seq);
 
     private sealed record Turn(string Role, string RunId, string Text);
 }
