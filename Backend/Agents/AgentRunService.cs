@@ -47,7 +47,7 @@ public sealed partial class AgentRunService(
         await Task.WhenAll(_running.Values).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private async Task AdoptOrphanedRunsAsync()
+    internal async Task AdoptOrphanedRunsAsync()
     {
         foreach (var member in await runs.ActiveAsync())
         {

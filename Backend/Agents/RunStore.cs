@@ -19,15 +19,36 @@ public sealed class RunStore(
     private long DataTtlMs => (long)sessionOptions.Value.ResumeWindow.TotalMilliseconds;
     private long SessionTtlMs => DataTtlMs * 2;
 
+    /// <summary>
+    /// Records a run and indexes it in <see cref="SessionKeys.ActiveRuns"/>, where every process's
+    /// adoption scan finds it. The index lives outside the session's hash slot, so the two cannot
+    /// change in one script (that would break on Redis Cluster); their order closes the crash window.
+    /// </summary>
     public async Task<StartRunResult> StartAsync(string sessionId, string owner, string runId, string prompt)
     {
+        // Index first. A crash after this step leaves a member without a run, which the adoption
+        // scan drops (TakeOver answers FinishedOrGone); a crash after the script leaves a run that
+        // is indexed, so some process adopts it. The other order left a recorded but unindexed
+        // run that nobody ever adopted, while the re-sent prompt was told "duplicate".
+        var member = SessionKeys.RunMember(sessionId, runId);
+        await Db.SetAddAsync(SessionKeys.ActiveRuns, member);
         var turn = JsonSerializer.Serialize(new ContextTurn("user", runId, prompt));
         var result = RunScripts.ParseStartRun(await Db.ScriptEvaluateAsync(RunScripts.StartRun,
             [SessionKeys.Session(sessionId), SessionKeys.Run(sessionId, runId), SessionKeys.Context(sessionId)],
             [owner, prompt, instance.Id, LeaseUntil, DataTtlMs, turn]));
-        if (result == StartRunResult.Started)
+        switch (result)
         {
-            await Db.SetAddAsync(SessionKeys.ActiveRuns, SessionKeys.RunMember(sessionId, runId));
+            case StartRunResult.SessionGone:
+                await Db.SetRemoveAsync(SessionKeys.ActiveRuns, member);
+                break;
+            case StartRunResult.Started:
+                // Again, idempotently: a scan in another process may have seen the member in the
+                // instant before the script recorded the run, and dropped it as "gone".
+                await Db.SetAddAsync(SessionKeys.ActiveRuns, member);
+                break;
+            case StartRunResult.Duplicate:
+                // Left alone: a running run is indexed already, and the scan drops a finished one.
+                break;
         }
         return result;
     }

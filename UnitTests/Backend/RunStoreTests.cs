@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AspireResilience.Backend.Agents;
 using AspireResilience.Backend.Sessions;
+using StackExchange.Redis;
 
 namespace AspireResilience.UnitTests.Backend;
 
@@ -31,6 +32,21 @@ public sealed class RunStoreTests : RedisStoreTestBase
 
         Assert.AreEqual(new RunState("hello", 0, 0, false), await runs.GetAsync(_sessionId, "p1"));
         Assert.AreEqual(1, await Db.ListLengthAsync(SessionKeys.Context(_sessionId)));
+        CollectionAssert.AreEqual(new[] { SessionKeys.RunMember(_sessionId, "p1") }, (await runs.ActiveAsync()).ToArray());
+    }
+
+    [TestMethod]
+    public async Task PromptResentAfterAFailedStartStartsTheRunAndIndexesIt()
+    {
+        var runs = Runs();
+        // The active-run index answers WRONGTYPE: the same as a process dying at that step.
+        await Db.StringSetAsync(SessionKeys.ActiveRuns, "not a set");
+        await Assert.ThrowsExactlyAsync<RedisServerException>(() => runs.StartAsync(_sessionId, Owner, "p1", "hello"));
+        await Db.KeyDeleteAsync(SessionKeys.ActiveRuns);
+
+        var resent = await runs.StartAsync(_sessionId, Owner, "p1", "hello");
+
+        Assert.AreEqual(StartRunResult.Started, resent, "nothing was recorded, so the re-sent prompt starts the run");
         CollectionAssert.AreEqual(new[] { SessionKeys.RunMember(_sessionId, "p1") }, (await runs.ActiveAsync()).ToArray());
     }
 
