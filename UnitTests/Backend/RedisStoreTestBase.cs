@@ -27,11 +27,32 @@ public abstract class RedisStoreTestBase
 
     protected static IDatabase Db => Connection.GetDatabase();
 
-    protected static async Task StartRedisAsync()
+    protected static async Task StartRedisAsync(bool appendOnly = false)
     {
-        s_redis = await RedisServerProcess.StartAsync();
+        s_redis = await RedisServerProcess.StartAsync(appendOnly);
         // Our own connection: allowAdmin for FLUSHDB / FLUSHALL.
         s_connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{s_redis.Port},allowAdmin=true");
+    }
+
+    /// <summary>Crashes and restarts the server (see <see cref="RedisServerProcess.RestartAsync"/>) and waits until <see cref="Connection"/> is back.</summary>
+    protected static async Task RestartRedisAsync()
+    {
+        var redis = s_redis ?? throw new InvalidOperationException("Redis is not started.");
+        var restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnRestored(object? sender, ConnectionFailedEventArgs e)
+        {
+            if (e.ConnectionType == ConnectionType.Interactive) restored.TrySetResult();
+        }
+        Connection.ConnectionRestored += OnRestored;
+        try
+        {
+            await redis.RestartAsync();
+            await restored.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            Connection.ConnectionRestored -= OnRestored;
+        }
     }
 
     protected static async Task StopRedisAsync()
