@@ -19,8 +19,19 @@ public sealed partial class AgentRunService(
     private readonly ConcurrentDictionary<string, Task> _running = new();
     private readonly CancellationTokenSource _stopping = new();
 
-    /// <summary>Starts a run this process just created (it already holds the lease).</summary>
-    public void Start(string sessionId, string runId) => Launch(sessionId, runId, recovered: false);
+    /// <summary>
+    /// Records the run a prompt asks for and, when it is new, runs it in this process (which
+    /// holds its lease from the start). A duplicate is left to whoever runs it.
+    /// </summary>
+    public async Task<StartRunResult> StartAsync(string sessionId, string owner, string runId, string prompt)
+    {
+        var result = await runs.StartAsync(sessionId, owner, runId, prompt);
+        if (result == StartRunResult.Started)
+        {
+            Launch(sessionId, runId, recovered: false);
+        }
+        return result;
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -36,7 +36,7 @@ public static class BackendServiceExtensions
         services.AddHostedService(sp => sp.GetRequiredService<AgentRunService>());
 
         services.AddSingleton<ConnectionRegistry>();
-        services.AddSingleton<GatewayDependencies>();
+        services.AddSingleton<GatewayConnectionFactory>();
         services.AddHostedService<RevocationListener>();
         return builder;
     }

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Threading.RateLimiting;
+using AspireResilience.Backend.Agents;
 using AspireResilience.Backend.Auth;
 using AspireResilience.Backend.Sessions;
 using AspireResilience.Backend.Telemetry;
 using AspireResilience.Protocol;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace AspireResilience.Backend.Gateway;
@@ -12,43 +14,42 @@ namespace AspireResilience.Backend.Gateway;
 /// <summary>
 /// One client socket: the <c>hello</c> handshake, then a receive loop that dispatches frames
 /// while an <see cref="OutboxPump"/> sends the session's events and a watchdog follows the
-/// token's expiry. Every way out states a close code.
+/// token's expiry. Every way out states a close code. Created per socket by
+/// <see cref="GatewayConnectionFactory"/>.
 /// </summary>
-public sealed partial class GatewayConnection : IDisposable
+public sealed partial class GatewayConnection(
+    WebSocket socket,
+    CancellationToken requestAborted,
+    SessionHandshake handshake,
+    SessionStore sessions,
+    AgentRunService agentRuns,
+    AccessTokenValidator tokens,
+    ConnectionRegistry registry,
+    IConnectionMultiplexer redis,
+    IOptions<GatewayOptions> gatewayOptions,
+    IOptions<TokenValidationOptions> tokenOptions,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<GatewayConnection> logger) : IDisposable
 {
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
 
-    private readonly WebSocket _socket;
-    private readonly GatewayDependencies _d;
-    private readonly FrameSender _sender;
-    private readonly FrameReader _reader;
-    private readonly CancellationTokenSource _lifetime;
-    private readonly CancellationToken _requestAborted;
-    private readonly TokenBucketRateLimiter _limiter;
-    private readonly TokenWatchdog _watchdog;
-    private Action<RedisChannel, RedisValue>? _notifyHandler;
+    private readonly GatewayOptions _options = gatewayOptions.Value;
+    private readonly FrameSender _sender = new(socket);
+    private readonly FrameReader _reader = new(socket, gatewayOptions.Value.MaxFrameBytes);
+    private readonly CancellationTokenSource _lifetime = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+    private readonly TokenBucketRateLimiter _limiter = new(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = gatewayOptions.Value.FrameBurst,
+        TokensPerPeriod = gatewayOptions.Value.FramesPerSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    });
+    private TokenWatchdog? _watchdog;
+    private SessionSubscription? _subscription;
     private OutboxPump? _pump;
     private int _badFrames;
-
-    public GatewayConnection(WebSocket socket, GatewayDependencies dependencies, CancellationToken requestAborted)
-    {
-        _socket = socket;
-        _d = dependencies;
-        _sender = new FrameSender(socket);
-        _reader = new FrameReader(socket, dependencies.Options.MaxFrameBytes);
-        _requestAborted = requestAborted;
-        _lifetime = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
-        _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = dependencies.Options.FrameBurst,
-            TokensPerPeriod = dependencies.Options.FramesPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
-        _watchdog = new TokenWatchdog(_sender, dependencies.Time, dependencies.Options.TokenExpiryLead, dependencies.ClockSkew,
-            onExpired: () => CloseAsync(CloseCodes.TokenExpired, "token expired"));
-    }
 
     public string Id { get; } = SessionStore.NewId();
     public string? SessionId { get; private set; }
@@ -57,11 +58,13 @@ public sealed partial class GatewayConnection : IDisposable
     public async Task RunAsync()
     {
         BackendTelemetry.ActiveConnections.Add(1);
-        using var stopping = _d.ApplicationStopping.Register(() => _ = CloseAsync(CloseCodes.GoingAway, "server shutting down"));
+        using var stopping = lifetime.ApplicationStopping.Register(() => _ = CloseAsync(CloseCodes.GoingAway, "server shutting down"));
         Task pump = Task.CompletedTask, watch = Task.CompletedTask, touch = Task.CompletedTask;
         try
         {
             if (!await HelloAsync()) return;
+            _watchdog = new TokenWatchdog(_sender, time, _options.TokenExpiryLead, tokenOptions.Value.ClockSkew,
+                onExpired: () => CloseAsync(CloseCodes.TokenExpired, "token expired"));
             pump = PumpAsync();
             watch = _watchdog.RunAsync(Identity!.ExpiresAt, _lifetime.Token);
             touch = KeepSessionInUseAsync();
@@ -76,18 +79,18 @@ public sealed partial class GatewayConnection : IDisposable
             // violation the framework has queued its 1002 close frame but aborted the socket;
             // returning now would reset the TCP connection before the frame is written. Let the
             // peer read it and hang up first (at most CloseGrace; at once if it is already gone).
-            LogSocketFailed(_d.Logger, Id, ex.WebSocketErrorCode);
-            await Task.Delay(CloseGrace, _d.Time, _requestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            LogSocketFailed(logger, Id, ex.WebSocketErrorCode);
+            await Task.Delay(CloseGrace, time, requestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         catch (RedisException ex)
         {
-            LogRedisUnavailable(_d.Logger, Id, ex.GetType().Name);
+            LogRedisUnavailable(logger, Id, ex.GetType().Name);
             await CloseAsync(CloseCodes.TryAgainLater, "session store unavailable");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A bug must still end with a stated close code, not a dropped TCP connection.
-            LogUnexpectedFailure(_d.Logger, Id, ex);
+            LogUnexpectedFailure(logger, Id, ex);
             await CloseAsync(CloseCodes.ServerError, "internal error");
         }
         finally
@@ -99,33 +102,12 @@ public sealed partial class GatewayConnection : IDisposable
         }
     }
 
-    /// <summary>
-    /// After a close frame went out (ours, or the framework's 1002), waits for the peer's answering
-    /// close, at most <see cref="CloseGrace"/>: disposing the socket at once resets the TCP
-    /// connection and the close frame — with its code — never reaches the peer.
-    /// </summary>
-    private async Task AwaitPeerCloseAsync()
-    {
-        if (_socket.State != WebSocketState.CloseSent) return;
-        _lifetime.CancelAfter(CloseGrace);
-        try
-        {
-            while (!(await _reader.ReadAsync(_lifetime.Token)).PeerClosed)
-            {
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
-        {
-            // The grace period ran out or the peer vanished: nothing more to wait for.
-        }
-    }
-
     /// <summary>Closes with <paramref name="code"/> and gives the peer a moment to answer the close frame.</summary>
     public async Task CloseAsync(int code, string reason)
     {
         if (await _sender.CloseAsync(code, reason))
         {
-            LogClosing(_d.Logger, Id, code, reason);
+            LogClosing(logger, Id, code, reason);
             _lifetime.CancelAfter(CloseGrace);
         }
     }
@@ -133,50 +115,41 @@ public sealed partial class GatewayConnection : IDisposable
     private async Task<bool> HelloAsync()
     {
         var read = _reader.ReadAsync(_lifetime.Token);
-        if (await Task.WhenAny(read, Task.Delay(_d.Options.HelloTimeout, _d.Time, _lifetime.Token)) != read)
+        if (await Task.WhenAny(read, Task.Delay(_options.HelloTimeout, time, _lifetime.Token)) != read)
         {
             await CloseAsync(CloseCodes.HelloTimeout, "no hello in time");
             await ((Task)read).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             return false;
         }
-        var frame = await read;
-        if (frame.PeerClosed || frame.CloseCode is not null)
+        var first = HelloFrame.From(await read);
+        if (first.Hello is not { } hello)
         {
-            await CloseAsync(frame.CloseCode ?? CloseCodes.Normal, frame.PeerClosed ? "" : "invalid frame");
-            return false;
-        }
-        if (ClientFrameParser.Parse(frame.Text.Span).Message is not HelloMessage hello)
-        {
-            await CloseAsync(CloseCodes.MalformedHello, "the first frame must be a valid hello");
+            await CloseAsync(first.CloseCode, first.CloseReason);
             return false;
         }
 
         ActivityContext.TryParse(hello.Traceparent, null, out var parent);
         using var activity = BackendTelemetry.Source.StartActivity("session.hello", ActivityKind.Server, parent);
         activity?.SetTag("connection.id", Id);
-        var check = await _d.Tokens.ValidateAsync(hello.Token, _lifetime.Token);
-        if (check.Identity is null)
+        var outcome = await handshake.AcceptAsync(hello, Id, _lifetime.Token);
+        if (outcome.TokenFailure != TokenFailure.None)
         {
-            activity?.SetTag("token.failure", check.Failure.ToString());
-            await CloseAsync(check.Failure == TokenFailure.Expired ? CloseCodes.TokenExpired : CloseCodes.Forbidden, "token rejected");
-            return false;
+            activity?.SetTag("token.failure", outcome.TokenFailure.ToString());
         }
-        var outcome = await _d.Handshake.AttachAsync(hello, check.Identity, Id);
         if (outcome.Welcome is null)
         {
             await CloseAsync(outcome.CloseCode, outcome.CloseReason ?? "");
             return false;
         }
 
-        Identity = check.Identity;
+        Identity = outcome.Identity;
         SessionId = outcome.Welcome.SessionId;
         activity?.SetTag("session.id", SessionId);
         activity?.SetTag("resumed", outcome.Welcome.Resumed);
-        _pump = new OutboxPump(_d.Sessions, _sender, SessionId, outcome.NextSeq, _d.Options.OutboxPollInterval);
+        _pump = new OutboxPump(sessions, _sender, SessionId, outcome.NextSeq, _options.OutboxPollInterval);
         // Subscribed before the welcome, so no append or takeover after it goes unnoticed.
-        _notifyHandler = OnNotification;
-        await _d.Subscriber.SubscribeAsync(RedisChannel.Literal(SessionKeys.Channel(SessionId)), _notifyHandler);
-        _d.Registry.Add(this);
+        _subscription = await SessionSubscription.SubscribeAsync(redis.GetSubscriber(), SessionId, Id, _pump.Wake, OnSuperseded);
+        registry.Add(this);
         await _sender.SendAsync(outcome.Welcome, _lifetime.Token);
         return true;
     }
@@ -222,41 +195,47 @@ public sealed partial class GatewayConnection : IDisposable
     private async Task RejectFrameAsync(string code, string message)
     {
         await _sender.SendAsync(new ErrorMessage(code, message, Retryable: false), _lifetime.Token);
-        if (++_badFrames >= _d.Options.MaxBadFrames)
+        if (++_badFrames >= _options.MaxBadFrames)
         {
             await CloseAsync(CloseCodes.Policy, "too many invalid frames");
         }
     }
 
-    private void OnNotification(RedisChannel channel, RedisValue value)
+    /// <summary>
+    /// After a close frame went out (ours, or the framework's 1002), waits for the peer's answering
+    /// close, at most <see cref="CloseGrace"/>: disposing the socket at once resets the TCP
+    /// connection and the close frame — with its code — never reaches the peer.
+    /// </summary>
+    private async Task AwaitPeerCloseAsync()
     {
-        var notification = SessionNotification.Parse(value.ToString());
-        if (notification?.Kind == SessionNotificationKind.EventAppended)
+        if (socket.State != WebSocketState.CloseSent) return;
+        _lifetime.CancelAfter(CloseGrace);
+        try
         {
-            _pump?.Wake();
+            while (!(await _reader.ReadAsync(_lifetime.Token)).PeerClosed)
+            {
+            }
         }
-        else if (notification is { Kind: SessionNotificationKind.Attached } attached && attached.Value != Id)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
         {
-            using var activity = BackendTelemetry.Source.StartActivity("session.superseded");
-            activity?.SetTag("session.id", SessionId);
-            _ = CloseAsync(CloseCodes.Superseded, "superseded by a newer connection");
+            // The grace period ran out or the peer vanished: nothing more to wait for.
         }
     }
 
     /// <summary>An attached session is in use even when nothing is said: its resume window starts at the disconnect.</summary>
     private async Task KeepSessionInUseAsync()
     {
-        using var timer = new PeriodicTimer(_d.Sessions.TouchInterval, _d.Time);
+        using var timer = new PeriodicTimer(sessions.TouchInterval, time);
         while (await timer.WaitForNextTickAsync(_lifetime.Token))
         {
             try
             {
-                await _d.Sessions.TouchAsync(SessionId!, Id);
+                await sessions.TouchAsync(SessionId!, Id);
             }
             catch (RedisException ex)
             {
                 // The pump notices a lasting outage and closes 1013; a missed touch is harmless.
-                LogRedisUnavailable(_d.Logger, Id, ex.GetType().Name);
+                LogRedisUnavailable(logger, Id, ex.GetType().Name);
             }
         }
     }
@@ -272,8 +251,41 @@ public sealed partial class GatewayConnection : IDisposable
         }
         catch (RedisException ex)
         {
-            LogRedisUnavailable(_d.Logger, Id, ex.GetType().Name);
+            LogRedisUnavailable(logger, Id, ex.GetType().Name);
             await CloseAsync(CloseCodes.TryAgainLater, "session store unavailable");
         }
+    }
+
+    private async Task TeardownAsync()
+    {
+        registry.Remove(this);
+        BackendTelemetry.ActiveConnections.Add(-1);
+        var code = _sender.CloseCode != 0 ? _sender.CloseCode : (int?)socket.CloseStatus ?? 1006;
+        using (var activity = BackendTelemetry.Source.StartActivity("ws.close"))
+        {
+            activity?.SetTag("code", code);
+            activity?.SetTag("session.id", SessionId);
+        }
+        if (SessionId is null) return;
+        try
+        {
+            if (_subscription is not null)
+            {
+                await _subscription.DisposeAsync();
+            }
+            await sessions.DetachAsync(SessionId, Id);
+        }
+        catch (RedisException)
+        {
+            // The resume window is measured from the last activity Redis saw; nothing else to do.
+        }
+    }
+
+    public void Dispose()
+    {
+        _limiter.Dispose();
+        _reader.Dispose();
+        _sender.Dispose();
+        _lifetime.Dispose();
     }
 }

@@ -86,6 +86,6 @@ public abstract class RedisStoreTestBase
         return seqs;
     }
 
-    private static IOptions<SessionStoreOptions> SessionOptions(int outboxCap) =>
+    protected static IOptions<SessionStoreOptions> SessionOptions(int outboxCap = 100) =>
         Options.Create(new SessionStoreOptions { ResumeWindow = ResumeWindow, OutboxCap = outboxCap });
 }
