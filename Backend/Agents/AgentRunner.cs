@@ -18,9 +18,11 @@ public sealed partial class AgentRunner(
 {
     public async Task RunAsync(string sessionId, string runId, bool recovered, CancellationToken cancellationToken)
     {
-        using var activity = BackendTelemetry.Source.StartActivity(recovered ? "agent.run.recover" : "agent.run");
-        activity?.SetTag("session.id", sessionId);
-        activity?.SetTag("run.id", runId);
+        // agent.run: a child of the ws.connection whose prompt started it (the current activity);
+        // agent.run.recover: a root, one trace per adoption.
+        using var activity = BackendTelemetry.Source.StartActivity(recovered ? SpanNames.AgentRunRecover : SpanNames.AgentRun);
+        activity?.SetTag(SpanAttributes.SessionId, sessionId);
+        activity?.SetTag(SpanAttributes.AgentRunId, runId);
 
         var state = await runs.GetAsync(sessionId, runId);
         if (state is null || state.Done)
@@ -28,7 +30,7 @@ public sealed partial class AgentRunner(
             await runs.RemoveActiveAsync(sessionId, runId);
             return;
         }
-        activity?.SetTag("run.resumed_at_index", state.Next);
+        activity?.SetTag(SpanAttributes.AgentRunResumedAtIndex, state.Next);
 
         var chunks = agent.Answer(new AgentRequest(state.Prompt, state.History));
         var last = chunks.Count + 1;
@@ -46,7 +48,7 @@ public sealed partial class AgentRunner(
             if (append.Status != AppendStatus.Appended)
             {
                 LogRunAbandoned(logger, runId, index, append.Status);
-                activity?.SetTag("run.abandoned", true);
+                activity?.SetTag(SpanAttributes.AgentRunAbandoned, true);
                 return;
             }
         }

@@ -11,7 +11,7 @@ public sealed partial class GatewayConnection
     private static partial void LogSocketFailed(ILogger logger, string connectionId, WebSocketError error);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: session store unavailable ({Error})")]
-    private static partial void LogRedisUnavailable(ILogger logger, string connectionId, string error);
+    internal static partial void LogRedisUnavailable(ILogger logger, string connectionId, string error);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Connection {ConnectionId} failed unexpectedly")]
     private static partial void LogUnexpectedFailure(ILogger logger, string connectionId, Exception exception);

@@ -12,10 +12,10 @@ using StackExchange.Redis;
 namespace AspireResilience.Backend.Gateway;
 
 /// <summary>
-/// One client socket: the <c>hello</c> handshake, then a receive loop that dispatches frames
-/// while an <see cref="OutboxPump"/> sends the session's events and a watchdog follows the
-/// token's expiry. Every way out states a close code. Created per socket by
-/// <see cref="GatewayConnectionFactory"/>.
+/// One client socket, from accept to close: the <c>hello</c> (validated by <see cref="HelloFrame"/>,
+/// answered by <see cref="SessionHandshake"/>), then a receive loop that enforces the frame limits
+/// and hands requests to the <see cref="SessionAttachment"/>, whose upkeep sends the outbox
+/// meanwhile. Every way out states a close code. Created per socket by <see cref="GatewayConnectionFactory"/>.
 /// </summary>
 public sealed partial class GatewayConnection(
     WebSocket socket,
@@ -35,6 +35,7 @@ public sealed partial class GatewayConnection(
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
 
     private readonly GatewayOptions _options = gatewayOptions.Value;
+    private readonly ConnectionTrace _trace = new(acceptedAt: time.GetUtcNow());
     private readonly FrameSender _sender = new(socket);
     private readonly FrameReader _reader = new(socket, gatewayOptions.Value.MaxFrameBytes);
     private readonly CancellationTokenSource _lifetime = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
@@ -46,28 +47,30 @@ public sealed partial class GatewayConnection(
         QueueLimit = 0,
         AutoReplenishment = true,
     });
-    private TokenWatchdog? _watchdog;
-    private SessionSubscription? _subscription;
-    private OutboxPump? _pump;
+    private SessionAttachment? _attachment;
     private int _badFrames;
 
     public string Id { get; } = SessionStore.NewId();
-    public string? SessionId { get; private set; }
-    public TokenIdentity? Identity { get; private set; }
+    public string? SessionId => _attachment?.SessionId;
+    public TokenIdentity? Identity => _attachment?.Identity;
+
+    /// <summary>The socket's only writer.</summary>
+    internal FrameSender Sender => _sender;
+
+    /// <summary>The connection's spans; <c>ws.connection</c> is the parent of what happens on it.</summary>
+    internal ConnectionTrace Trace => _trace;
 
     public async Task RunAsync()
     {
         BackendTelemetry.ActiveConnections.Add(1);
         using var stopping = lifetime.ApplicationStopping.Register(() => _ = CloseAsync(CloseCodes.GoingAway, "server shutting down"));
-        Task pump = Task.CompletedTask, watch = Task.CompletedTask, touch = Task.CompletedTask;
+        var upkeep = Task.CompletedTask;
         try
         {
             if (!await HelloAsync()) return;
-            _watchdog = new TokenWatchdog(_sender, time, _options.TokenExpiryLead, tokenOptions.Value.ClockSkew,
-                onExpired: () => CloseAsync(CloseCodes.TokenExpired, "token expired"));
-            pump = PumpAsync();
-            watch = _watchdog.RunAsync(Identity!.ExpiresAt, _lifetime.Token);
-            touch = KeepSessionInUseAsync();
+            upkeep = _attachment!.RunUpkeepAsync(_lifetime.Token);
+            // What the client asks for from here on (refresh, prompts and their runs) is a child of ws.connection.
+            Activity.Current = _trace.Connection;
             await ReceiveLoopAsync();
         }
         catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
@@ -97,7 +100,7 @@ public sealed partial class GatewayConnection(
         {
             await AwaitPeerCloseAsync();
             await _lifetime.CancelAsync();
-            await Task.WhenAll(pump, watch, touch).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await upkeep.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await TeardownAsync();
         }
     }
@@ -117,24 +120,26 @@ public sealed partial class GatewayConnection(
         var read = _reader.ReadAsync(_lifetime.Token);
         if (await Task.WhenAny(read, Task.Delay(_options.HelloTimeout, time, _lifetime.Token)) != read)
         {
+            _trace.Start(Id, traceparent: null);
             await CloseAsync(CloseCodes.HelloTimeout, "no hello in time");
             await ((Task)read).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             return false;
         }
         var first = HelloFrame.From(await read);
+        _trace.Start(Id, first.Hello?.Traceparent);
         if (first.Hello is not { } hello)
         {
             await CloseAsync(first.CloseCode, first.CloseReason);
             return false;
         }
 
-        ActivityContext.TryParse(hello.Traceparent, null, out var parent);
-        using var activity = BackendTelemetry.Source.StartActivity("session.hello", ActivityKind.Server, parent);
-        activity?.SetTag("connection.id", Id);
+        // Current within this method, so the session.resume span of the attach is its child.
+        using var activity = _trace.StartChild(SpanNames.SessionHello);
         var outcome = await handshake.AcceptAsync(hello, Id, _lifetime.Token);
         if (outcome.TokenFailure != TokenFailure.None)
         {
-            activity?.SetTag("token.failure", outcome.TokenFailure.ToString());
+            activity?.SetTag(SpanAttributes.ErrorType, outcome.TokenFailure.ToString());
+            activity?.SetStatus(ActivityStatusCode.Error, "token rejected");
         }
         if (outcome.Welcome is null)
         {
@@ -142,13 +147,11 @@ public sealed partial class GatewayConnection(
             return false;
         }
 
-        Identity = outcome.Identity;
-        SessionId = outcome.Welcome.SessionId;
-        activity?.SetTag("session.id", SessionId);
-        activity?.SetTag("resumed", outcome.Welcome.Resumed);
-        _pump = new OutboxPump(sessions, _sender, SessionId, outcome.NextSeq, _options.OutboxPollInterval);
+        activity?.SetTag(SpanAttributes.SessionId, outcome.Welcome.SessionId);
+        activity?.SetTag(SpanAttributes.SessionResumed, outcome.Welcome.Resumed);
         // Subscribed before the welcome, so no append or takeover after it goes unnoticed.
-        _subscription = await SessionSubscription.SubscribeAsync(redis.GetSubscriber(), SessionId, Id, _pump.Wake, OnSuperseded);
+        _attachment = await SessionAttachment.AttachAsync(this, outcome, sessions, agentRuns, tokens, redis.GetSubscriber(),
+            _options, tokenOptions.Value.ClockSkew, time, logger);
         registry.Add(this);
         await _sender.SendAsync(outcome.Welcome, _lifetime.Token);
         return true;
@@ -185,14 +188,15 @@ public sealed partial class GatewayConnection(
 
     private Task DispatchAsync(ClientMessage message) => message switch
     {
-        PromptMessage prompt => OnPromptAsync(prompt),
-        AckMessage ack => OnAckAsync(ack),
-        RefreshMessage refresh => OnRefreshAsync(refresh),
+        PromptMessage prompt => _attachment!.OnPromptAsync(prompt),
+        AckMessage ack => _attachment!.OnAckAsync(ack),
+        RefreshMessage refresh => _attachment!.OnRefreshAsync(refresh, _lifetime.Token),
         PingMessage ping => _sender.SendAsync(new PongMessage(ping.T), _lifetime.Token),
         _ => RejectFrameAsync(ErrorCodes.UnexpectedHello, "hello is only valid as the first frame"),
     };
 
-    private async Task RejectFrameAsync(string code, string message)
+    /// <summary>Answers a bad frame with <c>error</c>; too many strikes close 1008.</summary>
+    internal async Task RejectFrameAsync(string code, string message)
     {
         await _sender.SendAsync(new ErrorMessage(code, message, Retryable: false), _lifetime.Token);
         if (++_badFrames >= _options.MaxBadFrames)
@@ -222,64 +226,22 @@ public sealed partial class GatewayConnection(
         }
     }
 
-    /// <summary>An attached session is in use even when nothing is said: its resume window starts at the disconnect.</summary>
-    private async Task KeepSessionInUseAsync()
-    {
-        using var timer = new PeriodicTimer(sessions.TouchInterval, time);
-        while (await timer.WaitForNextTickAsync(_lifetime.Token))
-        {
-            try
-            {
-                await sessions.TouchAsync(SessionId!, Id);
-            }
-            catch (RedisException ex)
-            {
-                // The pump notices a lasting outage and closes 1013; a missed touch is harmless.
-                LogRedisUnavailable(logger, Id, ex.GetType().Name);
-            }
-        }
-    }
-
-    private async Task PumpAsync()
-    {
-        try
-        {
-            if (await _pump!.RunAsync(_lifetime.Token) is { } code)
-            {
-                await CloseAsync(code, "outbox overflow: resume to learn what was lost");
-            }
-        }
-        catch (RedisException ex)
-        {
-            LogRedisUnavailable(logger, Id, ex.GetType().Name);
-            await CloseAsync(CloseCodes.TryAgainLater, "session store unavailable");
-        }
-    }
-
     private async Task TeardownAsync()
     {
         registry.Remove(this);
         BackendTelemetry.ActiveConnections.Add(-1);
         var code = _sender.CloseCode != 0 ? _sender.CloseCode : (int?)socket.CloseStatus ?? 1006;
-        using (var activity = BackendTelemetry.Source.StartActivity("ws.close"))
+        _trace.Start(Id, traceparent: null); // a socket that died before its hello still was a connection
+        _trace.End(code, SessionId);
+        if (_attachment is not null)
         {
-            activity?.SetTag("code", code);
-            activity?.SetTag("session.id", SessionId);
-        }
-        if (SessionId is null) return;
-        try
-        {
-            if (_subscription is not null)
-            {
-                await _subscription.DisposeAsync();
-            }
-            await sessions.DetachAsync(SessionId, Id);
-        }
-        catch (RedisException)
-        {
-            // The resume window is measured from the last activity Redis saw; nothing else to do.
+            await _attachment.DisposeAsync();
         }
     }
+
+    /// <summary>Closes with 4003 if this connection runs on a revoked token or family.</summary>
+    public Task OnRevokedAsync(string? familyId, string? tokenId) =>
+        _attachment?.IsRevokedBy(familyId, tokenId) == true ? CloseAsync(CloseCodes.Forbidden, "token revoked") : Task.CompletedTask;
 
     public void Dispose()
     {
@@ -287,5 +249,6 @@ public sealed partial class GatewayConnection(
         _reader.Dispose();
         _sender.Dispose();
         _lifetime.Dispose();
+        _trace.Dispose();
     }
 }

@@ -46,11 +46,11 @@ public sealed partial class SessionHandshake(
             return HandshakeOutcome.Close(CloseCodes.MalformedHello, "malformed sessionId or lastSeq");
         }
 
-        using var activity = BackendTelemetry.Source.StartActivity("session.resume");
+        using var activity = BackendTelemetry.Source.StartActivity(SpanNames.SessionResume);
         var started = Stopwatch.GetTimestamp();
         var lastSeq = hello.LastSeq ?? 0;
         var attach = await sessions.AttachAsync(hello.SessionId, identity.Subject, lastSeq, connectionId);
-        activity?.SetTag("session.id", hello.SessionId);
+        activity?.SetTag(SpanAttributes.SessionId, hello.SessionId);
 
         HandshakeOutcome outcome;
         switch (attach.Status)
@@ -59,7 +59,7 @@ public sealed partial class SessionHandshake(
                 await sessions.AnnounceAttachAsync(hello.SessionId, connectionId);
                 var replay = attach.Top - lastSeq;
                 outcome = new HandshakeOutcome(Welcome(hello.SessionId, identity, attach.Epoch!, resumed: true, replay), lastSeq + 1);
-                activity?.SetTag("replay.count", replay);
+                activity?.SetTag(SpanAttributes.SessionReplayCount, replay);
                 BackendTelemetry.ReplayedEvents.Add(replay);
                 break;
             case AttachStatus.Forbidden:
@@ -71,13 +71,13 @@ public sealed partial class SessionHandshake(
             default:
                 var epoch = await sessions.GetEpochAsync();
                 var reason = FailureReason(attach.Status, hello.Epoch, epoch);
-                activity?.SetTag("reason", reason);
+                activity?.SetTag(SpanAttributes.SessionResumeReason, reason);
                 outcome = await FreshAsync(identity, connectionId, epoch, reason);
                 break;
         }
 
         var resumed = outcome.Welcome?.Resumed == true;
-        activity?.SetTag("resumed", resumed);
+        activity?.SetTag(SpanAttributes.SessionResumed, resumed);
         BackendTelemetry.Resumes.Add(1, new KeyValuePair<string, object?>("outcome", resumed ? "resumed" : attach.Status.ToString().ToLowerInvariant()));
         BackendTelemetry.ResumeDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return outcome;

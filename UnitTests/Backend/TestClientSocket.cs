@@ -47,4 +47,8 @@ internal sealed class TestClientSocket(WebSocket socket)
     }
 
     public int? CloseCode => (int?)socket.CloseStatus;
+
+    /// <summary>Hangs up normally; the server answers the close.</summary>
+    public Task CloseAsync() =>
+        socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None).WaitAsync(Timeout);
 }
