@@ -11,31 +11,13 @@ namespace AspireResilience.Backend.Gateway;
 /// disconnect, and follows the token's expiry (<see cref="TokenWatchdog"/>). A reason to close
 /// goes to <c>close</c>; the loops end when the connection's lifetime does.
 /// </summary>
-public sealed class SessionUpkeep
+public sealed class SessionUpkeep(
+    SessionStore sessions, FrameSender sender, GatewayOptions options, TimeSpan clockSkew, TimeProvider time, ILogger logger,
+    string connectionId, string sessionId, long nextSeq, Func<int, string, Task> close)
 {
-    private readonly SessionStore _sessions;
-    private readonly OutboxPump _pump;
-    private readonly TokenWatchdog _watchdog;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly string _connectionId;
-    private readonly string _sessionId;
-    private readonly Func<int, string, Task> _close;
-
-    public SessionUpkeep(
-        SessionStore sessions, FrameSender sender, GatewayOptions options, TimeSpan clockSkew, TimeProvider time, ILogger logger,
-        string connectionId, string sessionId, long nextSeq, Func<int, string, Task> close)
-    {
-        _sessions = sessions;
-        _time = time;
-        _logger = logger;
-        _connectionId = connectionId;
-        _sessionId = sessionId;
-        _close = close;
-        _pump = new OutboxPump(sessions, sender, sessionId, nextSeq, options.OutboxPollInterval);
-        _watchdog = new TokenWatchdog(sender, time, options.TokenExpiryLead, clockSkew,
-            onExpired: () => close(CloseCodes.TokenExpired, "token expired"));
-    }
+    private readonly OutboxPump _pump = new(sessions, sender, sessionId, nextSeq, options.OutboxPollInterval);
+    private readonly TokenWatchdog _watchdog = new(sender, time, options.TokenExpiryLead, clockSkew,
+        onExpired: () => close(CloseCodes.TokenExpired, "token expired"));
 
     /// <summary>An event was appended: send it now rather than at the next poll.</summary>
     public void Wake() => _pump.Wake();
@@ -60,30 +42,30 @@ public sealed class SessionUpkeep
         {
             if (await _pump.RunAsync(cancellationToken) is { } code)
             {
-                await _close(code, "outbox overflow: resume to learn what was lost");
+                await close(code, "outbox overflow: resume to learn what was lost");
             }
         }
         catch (RedisException ex)
         {
-            GatewayConnection.LogRedisUnavailable(_logger, _connectionId, ex.GetType().Name);
-            await _close(CloseCodes.TryAgainLater, "session store unavailable");
+            GatewayConnection.LogRedisUnavailable(logger, connectionId, ex.GetType().Name);
+            await close(CloseCodes.TryAgainLater, "session store unavailable");
         }
     }
 
     /// <summary>An attached session is in use even when nothing is said: its resume window starts at the disconnect.</summary>
     private async Task KeepSessionInUseAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(_sessions.TouchInterval, _time);
+        using var timer = new PeriodicTimer(sessions.TouchInterval, time);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
             try
             {
-                await _sessions.TouchAsync(_sessionId, _connectionId);
+                await sessions.TouchAsync(sessionId, connectionId);
             }
             catch (RedisException ex)
             {
                 // The pump notices a lasting outage and closes 1013; a missed touch is harmless.
-                GatewayConnection.LogRedisUnavailable(_logger, _connectionId, ex.GetType().Name);
+                GatewayConnection.LogRedisUnavailable(logger, connectionId, ex.GetType().Name);
             }
         }
     }

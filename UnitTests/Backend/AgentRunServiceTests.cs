@@ -9,22 +9,18 @@ namespace AspireResilience.UnitTests.Backend;
 [TestClass]
 public sealed class AgentRunServiceTests : RedisStoreTestBase
 {
-    private string _sessionId = null!;
-
     [ClassInitialize]
     public static Task StartAsync(TestContext _) => StartRedisAsync();
 
     [ClassCleanup]
     public static Task StopAsync() => StopRedisAsync();
 
-    [TestInitialize]
-    public async Task CreateSessionAsync() => _sessionId = await Sessions().CreateAsync(Owner, Epoch, "c1");
-
     [TestMethod]
     public async Task MemberWithoutARunIsDroppedByTheScan()
     {
+        var sessionId = await NewSessionAsync();
         // What a crash between indexing and recording a run leaves behind.
-        await Db.SetAddAsync(SessionKeys.ActiveRuns, SessionKeys.RunMember(_sessionId, "ghost"));
+        await Db.SetAddAsync(SessionKeys.ActiveRuns, SessionKeys.RunMember(sessionId, "ghost"));
         var runs = Runs();
 
         await Service(runs).AdoptOrphanedRunsAsync();
@@ -35,11 +31,12 @@ public sealed class AgentRunServiceTests : RedisStoreTestBase
     [TestMethod]
     public async Task FinishedRunIsDroppedByTheScanEvenAfterADuplicatePromptIndexedItAgain()
     {
+        var sessionId = await NewSessionAsync();
         var runs = Runs();
-        await runs.StartAsync(_sessionId, Owner, "p1", "hello");
-        Assert.AreEqual(AppendStatus.Appended, (await runs.AppendAsync(_sessionId, "p1", 0, "stream.end", "", finalAnswer: "")).Status);
-        await runs.RemoveActiveAsync(_sessionId, "p1");
-        Assert.AreEqual(StartRunResult.Duplicate, await runs.StartAsync(_sessionId, Owner, "p1", "hello"));
+        await runs.StartAsync(sessionId, Owner, "p1", "hello");
+        Assert.AreEqual(AppendStatus.Appended, (await runs.AppendAsync(sessionId, "p1", 0, "stream.end", "", finalAnswer: "")).Status);
+        await runs.RemoveActiveAsync(sessionId, "p1");
+        Assert.AreEqual(StartRunResult.Duplicate, await runs.StartAsync(sessionId, Owner, "p1", "hello"));
 
         await Service(runs).AdoptOrphanedRunsAsync();
 
@@ -49,14 +46,15 @@ public sealed class AgentRunServiceTests : RedisStoreTestBase
     [TestMethod]
     public async Task RunUnderALiveLeaseIsLeftToItsOwner()
     {
+        var sessionId = await NewSessionAsync();
         var owner = Runs();
-        await owner.StartAsync(_sessionId, Owner, "p1", "hello");
+        await owner.StartAsync(sessionId, Owner, "p1", "hello");
         var other = Runs();
 
         await Service(other).AdoptOrphanedRunsAsync();
 
-        CollectionAssert.AreEqual(new[] { SessionKeys.RunMember(_sessionId, "p1") }, (await other.ActiveAsync()).ToArray());
-        Assert.AreEqual(TakeOverResult.LeasedElsewhere, await other.TryTakeOverAsync(_sessionId, "p1"));
+        CollectionAssert.AreEqual(new[] { SessionKeys.RunMember(sessionId, "p1") }, (await other.ActiveAsync()).ToArray());
+        Assert.AreEqual(TakeOverResult.LeasedElsewhere, await other.TryTakeOverAsync(sessionId, "p1"));
     }
 
     private AgentRunService Service(RunStore runs)

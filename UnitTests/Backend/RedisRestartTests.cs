@@ -17,13 +17,19 @@ public sealed class RedisRestartTests : RedisStoreTestBase
     [ClassCleanup]
     public static Task StopAsync() => StopRedisAsync();
 
-    [TestMethod]
-    public async Task StoresKeepAnsweringAfterRedisRestartsWithAnEmptyScriptCache()
+    private async Task<(SessionStore Sessions, RunStore Runs, string Id)> SessionWithTwoEventsAsync()
     {
         var sessions = Sessions();
         var runs = Runs();
         var id = await sessions.CreateAsync(Owner, Epoch, "c1");
         await AppendEventsAsync(runs, id, "r1", 2);
+        return (sessions, runs, id);
+    }
+
+    [TestMethod]
+    public async Task StoresKeepAnsweringAfterRedisRestartsWithAnEmptyScriptCache()
+    {
+        var (sessions, runs, id) = await SessionWithTwoEventsAsync();
         Assert.AreEqual(new AttachResult(AttachStatus.Resumed, 2, Epoch), await sessions.AttachAsync(id, Owner, 0, "c2"));
         Assert.IsTrue(await Server.ScriptExistsAsync(SessionScripts.Attach), "the script was cached before the restart");
 
@@ -48,10 +54,7 @@ public sealed class RedisRestartTests : RedisStoreTestBase
     [TestMethod]
     public async Task ScriptCacheEmptiedBehindTheClientsBackIsRefilledWithoutAnError()
     {
-        var sessions = Sessions();
-        var runs = Runs();
-        var id = await sessions.CreateAsync(Owner, Epoch, "c1");
-        await AppendEventsAsync(runs, id, "r1", 2);
+        var (sessions, runs, id) = await SessionWithTwoEventsAsync();
         // Another client flushes: this connection still believes the server knows its scripts.
         await using (var other = await ConnectionMultiplexer.ConnectAsync(Connection.Configuration))
         {

@@ -27,6 +27,9 @@ public abstract class RedisStoreTestBase
 
     protected static IDatabase Db => Connection.GetDatabase();
 
+    /// <summary>The server's address, as a connection string names it.</summary>
+    protected static string Endpoint => $"127.0.0.1:{(s_redis ?? throw new InvalidOperationException("Redis is not started.")).Port}";
+
     protected static async Task StartRedisAsync(bool appendOnly = false)
     {
         s_redis = await RedisServerProcess.StartAsync(appendOnly);
@@ -65,6 +68,8 @@ public abstract class RedisStoreTestBase
     public Task FlushDatabaseAsync() => Server.FlushDatabaseAsync();
 
     protected static IServer Server => Connection.GetServer(Connection.GetEndPoints()[0]);
+
+    protected Task<string> NewSessionAsync() => Sessions().CreateAsync(Owner, Epoch, "c1");
 
     protected SessionStore Sessions(int outboxCap = 100) =>
         new(Connection, SessionOptions(outboxCap), Time);

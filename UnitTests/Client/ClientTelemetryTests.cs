@@ -7,9 +7,6 @@ namespace AspireResilience.UnitTests.Client;
 [TestClass]
 public sealed class ClientTelemetryTests
 {
-    private const string Welcome = """{"type":"welcome","sessionId":"s1","resumed":false,"epoch":"e1","replayCount":0,"heartbeatMs":0,"tokenExpiresAt":0,"resumeWindowSec":60}""";
-    private const string Resumed = """{"type":"welcome","sessionId":"s1","resumed":true,"epoch":"e1","replayCount":3,"heartbeatMs":0,"tokenExpiresAt":0,"resumeWindowSec":60}""";
-
     [TestMethod]
     public async Task ReconnectSpanCarriesItsAttributesAndTravelsInTheHello()
     {
@@ -21,16 +18,12 @@ public sealed class ClientTelemetryTests
             ActivityStopped = a => { if (a.OperationName == "client.reconnect") reconnect.TrySetResult(a); },
         };
         ActivitySource.AddActivityListener(listener);
-        var sockets = new Queue<ScriptedServerSocket>([new(Welcome, new WebSocketException(WebSocketError.ConnectionClosedPrematurely)), new(Resumed, null)]);
+        var sockets = new Queue<ScriptedServerSocket>([
+            new(ScriptedSession.Welcome(resumed: false), new WebSocketException(WebSocketError.ConnectionClosedPrematurely)),
+            new(ScriptedSession.Welcome(resumed: true, replayCount: 3), null)]);
         var second = sockets.Last();
 
-        await using var session = await ResilientSession.ConnectAsync(new ResilientSessionOptions
-        {
-            Endpoint = new Uri("ws://test/ws"),
-            AccessTokenProvider = (_, _) => ValueTask.FromResult("token"),
-            Connector = (_, _) => ValueTask.FromResult<WebSocket>(sockets.Dequeue()),
-            ReconnectBaseDelay = TimeSpan.Zero,
-        }, CancellationToken.None);
+        await using var session = await ScriptedSession.ConnectAsync(sockets);
         var span = await reconnect.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.AreEqual("s1", span.GetTagItem(ClientTelemetry.SessionId));
