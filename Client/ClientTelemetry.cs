@@ -2,11 +2,35 @@ using System.Diagnostics;
 
 namespace AspireResilience.Client;
 
-/// <summary>The client's spans: <c>client.connect</c> and <c>client.reconnect</c>.</summary>
+/// <summary>The client's spans, <c>client.connect</c> and <c>client.reconnect</c>, and their attribute names.</summary>
 public static class ClientTelemetry
 {
     /// <summary>The ActivitySource name, <c>AspireResilience.Client</c>.</summary>
     public const string Name = "AspireResilience.Client";
+
+    /// <summary><c>session.id</c> (semantic convention): the session the welcome named.</summary>
+    public const string SessionId = "session.id";
+
+    /// <summary><c>session.resumed</c>: whether the welcome resumed the session (false: a fresh one).</summary>
+    public const string SessionResumed = "session.resumed";
+
+    /// <summary><c>session.replay.count</c>: events the server announced it would re-send.</summary>
+    public const string SessionReplayCount = "session.replay.count";
+
+    /// <summary><c>session.resume.reason</c>: why a resume failed (<c>welcome.reason</c>).</summary>
+    public const string SessionResumeReason = "session.resume.reason";
+
+    /// <summary><c>reconnect.attempts</c>: handshakes it took to get back.</summary>
+    public const string ReconnectAttempts = "reconnect.attempts";
+
+    /// <summary><c>reconnect.reason</c>: the close reason that started the reconnect.</summary>
+    public const string ReconnectReason = "reconnect.reason";
+
+    /// <summary><c>reconnect.downtime_ms</c>: from the drop to the welcome, in milliseconds.</summary>
+    public const string ReconnectDowntimeMs = "reconnect.downtime_ms";
+
+    /// <summary><c>error.type</c> (semantic convention) on the <c>attempt.failed</c> event: the exception type.</summary>
+    public const string ErrorType = "error.type";
 
     internal static readonly ActivitySource Source = new(Name);
 }

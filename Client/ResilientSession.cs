@@ -131,7 +131,7 @@ public sealed partial class ResilientSession : IAsyncDisposable
     private async Task<bool> ReconnectAsync(int? code, string reason)
     {
         using var activity = ClientTelemetry.Source.StartActivity("client.reconnect", ActivityKind.Client);
-        activity?.SetTag("reason", reason);
+        activity?.SetTag(ClientTelemetry.ReconnectReason, reason);
         var started = _options.TimeProvider.GetTimestamp();
         var forceRefresh = code == CloseCodes.TokenExpired;
         var retryAfter = code == CloseCodes.TooManyReconnects && long.TryParse(reason, out var ms) ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
@@ -144,8 +144,8 @@ public sealed partial class ResilientSession : IAsyncDisposable
                 var outcome = await HandshakeAsync(activity, forceRefresh, _disposed.Token);
                 if (outcome.CloseCode is null)
                 {
-                    activity?.SetTag("attempts", attempt);
-                    activity?.SetTag("downtime_ms", _options.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
+                    activity?.SetTag(ClientTelemetry.ReconnectAttempts, attempt);
+                    activity?.SetTag(ClientTelemetry.ReconnectDowntimeMs, _options.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
                     return true;
                 }
                 if (!CloseCodes.AllowsReconnect(outcome.CloseCode.Value))
@@ -160,7 +160,7 @@ public sealed partial class ResilientSession : IAsyncDisposable
             catch (Exception ex) when (ex is WebSocketException or IOException or TimeoutException or JsonException or HttpRequestException
                                        || (ex is OperationCanceledException && !_disposed.IsCancellationRequested))
             {
-                activity?.AddEvent(new ActivityEvent("attempt.failed", tags: new ActivityTagsCollection { ["error"] = ex.GetType().Name }));
+                activity?.AddEvent(new ActivityEvent("attempt.failed", tags: new ActivityTagsCollection { [ClientTelemetry.ErrorType] = ex.GetType().Name }));
             }
         }
         return false;
@@ -210,10 +210,10 @@ public sealed partial class ResilientSession : IAsyncDisposable
         SessionId = welcome.SessionId;
         Epoch = welcome.Epoch;
         _heartbeatMs = welcome.HeartbeatMs;
-        activity?.SetTag("session.id", welcome.SessionId);
-        activity?.SetTag("resumed", welcome.Resumed);
-        activity?.SetTag("replay.count", welcome.ReplayCount);
-        if (welcome.Reason is not null) activity?.SetTag("resume.failure", welcome.Reason);
+        activity?.SetTag(ClientTelemetry.SessionId, welcome.SessionId);
+        activity?.SetTag(ClientTelemetry.SessionResumed, welcome.Resumed);
+        activity?.SetTag(ClientTelemetry.SessionReplayCount, welcome.ReplayCount);
+        if (welcome.Reason is not null) activity?.SetTag(ClientTelemetry.SessionResumeReason, welcome.Reason);
         _connection.Writer.TryWrite(new Welcomed(welcome, Interlocked.Increment(ref _generation)));
     }
 

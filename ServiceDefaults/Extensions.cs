@@ -1,10 +1,14 @@
+using AspireResilience.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
+using OpenTelemetry.Instrumentation.AspNetCore;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -16,8 +20,8 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class Extensions
 {
-    private const string HealthEndpointPath = "/health";
-    private const string AlivenessEndpointPath = "/alive";
+    internal const string HealthEndpointPath = "/health";
+    internal const string AlivenessEndpointPath = "/alive";
 
     /// <summary>The ActivitySource and Meter names of this product; all start with this prefix.</summary>
     public const string TelemetryPrefix = "AspireResilience.";
@@ -52,12 +56,12 @@ public static class Extensions
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetryPrefix + "*")
-                .AddAspNetCoreInstrumentation(options =>
-                    // Health probes would drown the traces the tests read.
-                    options.Filter = context =>
-                        !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation());
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddProcessor(new ParentlessRedisSpanFilter()));
+        builder.Services.AddOptions<AspNetCoreTraceInstrumentationOptions>()
+            .Configure<IOptions<HttpServerTracingOptions>>((instrumentation, tracing) =>
+                instrumentation.Filter = context => tracing.Value.IsTraced(context.Request.Path));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -68,6 +72,13 @@ public static class Extensions
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 
+        return builder;
+    }
+
+    /// <summary>Leaves requests to <paramref name="path"/> (and below) out of the HTTP server spans, for an endpoint the service traces itself.</summary>
+    public static TBuilder ExcludeFromHttpTracing<TBuilder>(this TBuilder builder, PathString path) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.Configure<HttpServerTracingOptions>(options => options.ExcludedPaths.Add(path));
         return builder;
     }
 

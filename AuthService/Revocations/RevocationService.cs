@@ -60,7 +60,7 @@ public sealed partial class RevocationService(
         }
 
         activity?.SetTag("token_type", RevocationRequest.RefreshTokenHint);
-        activity?.SetTag("sub", family.Subject);
+        activity?.SetTag(AuthTelemetry.UserIdAttribute, family.Subject);
         await refreshTokens.RevokeFamilyAsync(family, cancellationToken);
         await PublishFamilyRevokedAsync(family, ReasonRequest, cancellationToken);
         return true;
@@ -74,7 +74,7 @@ public sealed partial class RevocationService(
         }
 
         activity?.SetTag("token_type", RevocationRequest.AccessTokenHint);
-        activity?.SetTag("sub", claims.Subject);
+        activity?.SetTag(AuthTelemetry.UserIdAttribute, claims.Subject);
         // Until the last moment a verifier with our clock skew would still accept the token.
         var remaining = claims.ExpiresAt + AccessTokenIssuer.ClockSkew - timeProvider.GetUtcNow();
         if (remaining <= TimeSpan.Zero)

@@ -11,6 +11,9 @@ public sealed class AuthTelemetry
 {
     public const string Name = "AspireResilience.Auth";
 
+    /// <summary>Span attribute naming the user a token speaks for (its <c>sub</c>); the semantic-convention name.</summary>
+    public const string UserIdAttribute = "user.id";
+
     // Static like every ActivitySource: listeners attach by name, independent of DI lifetimes.
     public static readonly ActivitySource Source = new(Name);
 

@@ -48,7 +48,7 @@ public sealed partial class TokenService(
             return TokenGrantResult.Failure(OAuthError.Grant("Invalid username or password."));
         }
 
-        activity?.SetTag("sub", request.Username);
+        activity?.SetTag(AuthTelemetry.UserIdAttribute, request.Username);
         var refreshToken = await refreshTokens.StartFamilyAsync(request.Username, cancellationToken);
         var accessToken = accessTokens.Create(request.Username, refreshToken.FamilyId);
         Log.Issued(logger, TokenRequest.PasswordGrantType, request.Username, refreshToken.FamilyId, accessToken.Jti);
@@ -60,7 +60,7 @@ public sealed partial class TokenService(
         var rotation = await refreshTokens.RotateAsync(request.RefreshToken, cancellationToken);
         if (rotation.Subject is not null)
         {
-            activity?.SetTag("sub", rotation.Subject);
+            activity?.SetTag(AuthTelemetry.UserIdAttribute, rotation.Subject);
         }
 
         switch (rotation.Outcome)

@@ -19,8 +19,19 @@ public sealed partial class AgentRunService(
     private readonly ConcurrentDictionary<string, Task> _running = new();
     private readonly CancellationTokenSource _stopping = new();
 
-    /// <summary>Starts a run this process just created (it already holds the lease).</summary>
-    public void Start(string sessionId, string runId) => Launch(sessionId, runId, recovered: false);
+    /// <summary>
+    /// Records the run a prompt asks for and, when it is new, runs it in this process (which
+    /// holds its lease from the start). A duplicate is left to whoever runs it.
+    /// </summary>
+    public async Task<StartRunResult> StartAsync(string sessionId, string owner, string runId, string prompt)
+    {
+        var result = await runs.StartAsync(sessionId, owner, runId, prompt);
+        if (result == StartRunResult.Started)
+        {
+            Launch(sessionId, runId, recovered: false);
+        }
+        return result;
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,7 +58,7 @@ public sealed partial class AgentRunService(
         await Task.WhenAll(_running.Values).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private async Task AdoptOrphanedRunsAsync()
+    internal async Task AdoptOrphanedRunsAsync()
     {
         foreach (var member in await runs.ActiveAsync())
         {
@@ -57,12 +68,16 @@ public sealed partial class AgentRunService(
             }
             switch (await runs.TryTakeOverAsync(sessionId, runId))
             {
-                case 1:
+                case TakeOverResult.TakenOver:
                     LogRunAdopted(logger, runId);
                     Launch(sessionId, runId, recovered: true);
                     break;
-                case -1:
+                case TakeOverResult.FinishedOrGone:
+                    // Finished, or a member whose run was never recorded (a crash between the
+                    // two steps of RunStore.StartAsync): nothing to adopt.
                     await runs.RemoveActiveAsync(sessionId, runId);
+                    break;
+                case TakeOverResult.LeasedElsewhere:
                     break;
             }
         }

@@ -18,9 +18,11 @@ public sealed partial class AgentRunner(
 {
     public async Task RunAsync(string sessionId, string runId, bool recovered, CancellationToken cancellationToken)
     {
-        using var activity = BackendTelemetry.Source.StartActivity(recovered ? "agent.run.recover" : "agent.run");
-        activity?.SetTag("session.id", sessionId);
-        activity?.SetTag("run.id", runId);
+        // agent.run: a child of the ws.connection whose prompt started it (the current activity);
+        // agent.run.recover: a root, one trace per adoption.
+        using var activity = BackendTelemetry.Source.StartActivity(recovered ? SpanNames.AgentRunRecover : SpanNames.AgentRun);
+        activity?.SetTag(SpanAttributes.SessionId, sessionId);
+        activity?.SetTag(SpanAttributes.AgentRunId, runId);
 
         var state = await runs.GetAsync(sessionId, runId);
         if (state is null || state.Done)
@@ -28,7 +30,7 @@ public sealed partial class AgentRunner(
             await runs.RemoveActiveAsync(sessionId, runId);
             return;
         }
-        activity?.SetTag("run.resumed_at_index", state.Next);
+        activity?.SetTag(SpanAttributes.AgentRunResumedAtIndex, state.Next);
 
         var chunks = agent.Answer(new AgentRequest(state.Prompt, state.History));
         var last = chunks.Count + 1;
@@ -41,12 +43,12 @@ public sealed partial class AgentRunner(
             var (kind, text) = index == 0 ? (EventKinds.StreamStart, "")
                 : index == last ? (EventKinds.StreamEnd, "")
                 : (EventKinds.StreamChunk, chunks[index - 1]);
-            var seq = await runs.AppendAsync(sessionId, runId, index, kind, text,
+            var append = await runs.AppendAsync(sessionId, runId, index, kind, text,
                 index == last ? string.Concat(chunks) : null);
-            if (seq < 0)
+            if (append.Status != AppendStatus.Appended)
             {
-                LogRunAbandoned(logger, runId, index, seq == -1 ? "lease lost" : "session gone");
-                activity?.SetTag("run.abandoned", true);
+                LogRunAbandoned(logger, runId, index, append.Status);
+                activity?.SetTag(SpanAttributes.AgentRunAbandoned, true);
                 return;
             }
         }
@@ -54,5 +56,5 @@ public sealed partial class AgentRunner(
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Run {RunId} stopped at index {Index}: {Why}")]
-    private static partial void LogRunAbandoned(ILogger logger, string runId, int index, string why);
+    private static partial void LogRunAbandoned(ILogger logger, string runId, int index, AppendStatus why);
 }

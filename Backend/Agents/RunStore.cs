@@ -13,25 +13,44 @@ public sealed class RunStore(
     IOptions<SessionStoreOptions> sessionOptions,
     TimeProvider time)
 {
-    public enum StartResult { Started, Duplicate, SessionGone }
-
     private IDatabase Db => redis.GetDatabase();
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
     private long LeaseUntil => Now + (long)agentOptions.Value.LeaseDuration.TotalMilliseconds;
     private long DataTtlMs => (long)sessionOptions.Value.ResumeWindow.TotalMilliseconds;
     private long SessionTtlMs => DataTtlMs * 2;
 
-    public async Task<StartResult> StartAsync(string sessionId, string owner, string runId, string prompt)
+    /// <summary>
+    /// Records a run and indexes it in <see cref="SessionKeys.ActiveRuns"/>, where every process's
+    /// adoption scan finds it. The index lives outside the session's hash slot, so the two cannot
+    /// change in one script (that would break on Redis Cluster); their order closes the crash window.
+    /// </summary>
+    public async Task<StartRunResult> StartAsync(string sessionId, string owner, string runId, string prompt)
     {
+        // Index first. A crash after this step leaves a member without a run, which the adoption
+        // scan drops (TakeOver answers FinishedOrGone); a crash after the script leaves a run that
+        // is indexed, so some process adopts it. The other order left a recorded but unindexed
+        // run that nobody ever adopted, while the re-sent prompt was told "duplicate".
+        var member = SessionKeys.RunMember(sessionId, runId);
+        await Db.SetAddAsync(SessionKeys.ActiveRuns, member);
         var turn = JsonSerializer.Serialize(new ContextTurn("user", runId, prompt));
-        var result = (long)await Db.ScriptEvaluateAsync(SessionScripts.StartRun,
+        var result = RunScripts.ParseStartRun(await Db.ScriptEvaluateAsync(RunScripts.StartRun,
             [SessionKeys.Session(sessionId), SessionKeys.Run(sessionId, runId), SessionKeys.Context(sessionId)],
-            [owner, prompt, instance.Id, LeaseUntil, DataTtlMs, turn]);
-        if (result == 1)
+            [owner, prompt, instance.Id, LeaseUntil, DataTtlMs, turn]));
+        switch (result)
         {
-            await Db.SetAddAsync(SessionKeys.ActiveRuns, SessionKeys.RunMember(sessionId, runId));
+            case StartRunResult.SessionGone:
+                await Db.SetRemoveAsync(SessionKeys.ActiveRuns, member);
+                break;
+            case StartRunResult.Started:
+                // Again, idempotently: a scan in another process may have seen the member in the
+                // instant before the script recorded the run, and dropped it as "gone".
+                await Db.SetAddAsync(SessionKeys.ActiveRuns, member);
+                break;
+            case StartRunResult.Duplicate:
+                // Left alone: a running run is indexed already, and the scan drops a finished one.
+                break;
         }
-        return result switch { 1 => StartResult.Started, 0 => StartResult.Duplicate, _ => StartResult.SessionGone };
+        return result;
     }
 
     public async Task<RunState?> GetAsync(string sessionId, string runId)
@@ -40,23 +59,23 @@ public sealed class RunStore(
         return f[0].IsNull ? null : new RunState(f[0].ToString(), (int)f[1], (int)f[2], f[3] == "done");
     }
 
-    /// <returns>The event's seq; -1 when the lease was lost; -2 when the session is gone.</returns>
-    public async Task<long> AppendAsync(string sessionId, string runId, int index, string kind, string text, string? finalAnswer)
+    /// <summary>Writes the event at <paramref name="index"/>, moves the checkpoint and renews the lease, all or nothing.</summary>
+    public async Task<AppendResult> AppendAsync(string sessionId, string runId, int index, string kind, string text, string? finalAnswer)
     {
         var answerTurn = finalAnswer is null ? "" : JsonSerializer.Serialize(new ContextTurn("agent", runId, finalAnswer));
-        return (long)await Db.ScriptEvaluateAsync(SessionScripts.AppendRunEvent,
+        return RunScripts.ParseAppendRunEvent(await Db.ScriptEvaluateAsync(RunScripts.AppendRunEvent,
             [SessionKeys.Session(sessionId), SessionKeys.Outbox(sessionId), SessionKeys.Run(sessionId, runId), SessionKeys.Context(sessionId)],
             [instance.Id, index, kind, runId, text, finalAnswer is null ? 0 : 1, LeaseUntil,
-             sessionOptions.Value.OutboxCap, SessionTtlMs, DataTtlMs, SessionKeys.Channel(sessionId), Now, answerTurn]);
+             sessionOptions.Value.OutboxCap, SessionTtlMs, DataTtlMs, SessionKeys.Channel(sessionId), Now, answerTurn,
+             SessionNotification.EventAppendedPrefix]));
     }
 
-    /// <returns>1 taken over, 0 leased by a live owner, -1 finished or gone.</returns>
-    public async Task<int> TryTakeOverAsync(string sessionId, string runId) =>
-        (int)(long)await Db.ScriptEvaluateAsync(SessionScripts.TakeOverRun,
-            [SessionKeys.Run(sessionId, runId)], [instance.Id, Now, LeaseUntil]);
+    public async Task<TakeOverResult> TryTakeOverAsync(string sessionId, string runId) =>
+        RunScripts.ParseTakeOverRun(await Db.ScriptEvaluateAsync(RunScripts.TakeOverRun,
+            [SessionKeys.Run(sessionId, runId)], [instance.Id, Now, LeaseUntil]));
 
     public Task ReleaseAsync(string sessionId, string runId) =>
-        Db.ScriptEvaluateAsync(SessionScripts.ReleaseRun, [SessionKeys.Run(sessionId, runId)], [instance.Id]);
+        Db.ScriptEvaluateAsync(RunScripts.ReleaseRun, [SessionKeys.Run(sessionId, runId)], [instance.Id]);
 
     public async Task<IReadOnlyList<string>> ActiveAsync() =>
         (await Db.SetMembersAsync(SessionKeys.ActiveRuns)).Select(m => m.ToString()).ToArray();

@@ -5,10 +5,13 @@ namespace AspireResilience.Backend.Apis;
 
 public static class GatewayApi
 {
-    /// <summary>Maps the WebSocket endpoint <c>/ws</c> (protocol v1, docs/protocol.md).</summary>
+    /// <summary>The WebSocket endpoint. Its upgrade request makes no HTTP span (it would last the whole connection); the connection is traced as <c>ws.connection</c>.</summary>
+    public const string Path = "/ws";
+
+    /// <summary>Maps the WebSocket endpoint <see cref="Path"/> (protocol v1, docs/protocol.md).</summary>
     public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app)
     {
-        app.Map("/ws", async (HttpContext context, GatewayDependencies dependencies, IOptions<GatewayOptions> options) =>
+        app.Map(Path, async (HttpContext context, GatewayConnectionFactory connections, IOptions<GatewayOptions> options) =>
         {
             if (!context.WebSockets.IsWebSocketRequest)
             {
@@ -25,7 +28,7 @@ public static class GatewayApi
                 KeepAliveInterval = options.Value.HeartbeatInterval,
                 KeepAliveTimeout = options.Value.HeartbeatTimeout,
             });
-            using var connection = new GatewayConnection(socket, dependencies, context.RequestAborted);
+            using var connection = connections.Create(socket, context.RequestAborted);
             await connection.RunAsync();
             return Results.Empty;
         });

@@ -1,4 +1,5 @@
 using AspireResilience.Backend.Agents;
+using AspireResilience.Backend.Apis;
 using AspireResilience.Backend.Auth;
 using AspireResilience.Backend.Gateway;
 using AspireResilience.Backend.Sessions;
@@ -16,6 +17,7 @@ public static class BackendServiceExtensions
             redis.AbortOnConnectFail = false;
             redis.ConnectRetry = int.MaxValue;
         });
+        builder.ExcludeFromHttpTracing(GatewayApi.Path);
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<GatewayOptions>().BindConfiguration("Gateway").ValidateOnStart();
         services.AddOptions<SessionStoreOptions>().BindConfiguration("Sessions").ValidateOnStart();
@@ -36,7 +38,7 @@ public static class BackendServiceExtensions
         services.AddHostedService(sp => sp.GetRequiredService<AgentRunService>());
 
         services.AddSingleton<ConnectionRegistry>();
-        services.AddSingleton<GatewayDependencies>();
+        services.AddSingleton<GatewayConnectionFactory>();
         services.AddHostedService<RevocationListener>();
         return builder;
     }

@@ -1,70 +1,76 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Threading.RateLimiting;
+using AspireResilience.Backend.Agents;
 using AspireResilience.Backend.Auth;
 using AspireResilience.Backend.Sessions;
 using AspireResilience.Backend.Telemetry;
 using AspireResilience.Protocol;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace AspireResilience.Backend.Gateway;
 
 /// <summary>
-/// One client socket: the <c>hello</c> handshake, then a receive loop that dispatches frames
-/// while an <see cref="OutboxPump"/> sends the session's events and a watchdog follows the
-/// token's expiry. Every way out states a close code.
+/// One client socket, from accept to close: the <c>hello</c> (validated by <see cref="HelloFrame"/>,
+/// answered by <see cref="SessionHandshake"/>), then a receive loop that enforces the frame limits
+/// and hands requests to the <see cref="SessionAttachment"/>, whose upkeep sends the outbox
+/// meanwhile. Every way out states a close code. Created per socket by <see cref="GatewayConnectionFactory"/>.
 /// </summary>
-public sealed partial class GatewayConnection : IDisposable
+public sealed partial class GatewayConnection(
+    WebSocket socket,
+    CancellationToken requestAborted,
+    SessionHandshake handshake,
+    SessionStore sessions,
+    AgentRunService agentRuns,
+    AccessTokenValidator tokens,
+    ConnectionRegistry registry,
+    IConnectionMultiplexer redis,
+    IOptions<GatewayOptions> gatewayOptions,
+    IOptions<TokenValidationOptions> tokenOptions,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<GatewayConnection> logger) : IDisposable
 {
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
 
-    private readonly WebSocket _socket;
-    private readonly GatewayDependencies _d;
-    private readonly FrameSender _sender;
-    private readonly FrameReader _reader;
-    private readonly CancellationTokenSource _lifetime;
-    private readonly CancellationToken _requestAborted;
-    private readonly TokenBucketRateLimiter _limiter;
-    private readonly TokenWatchdog _watchdog;
-    private Action<RedisChannel, RedisValue>? _notifyHandler;
-    private OutboxPump? _pump;
+    private readonly GatewayOptions _options = gatewayOptions.Value;
+    private readonly ConnectionTrace _trace = new(acceptedAt: time.GetUtcNow());
+    private readonly FrameSender _sender = new(socket);
+    private readonly FrameReader _reader = new(socket, gatewayOptions.Value.MaxFrameBytes);
+    private readonly CancellationTokenSource _lifetime = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+    private readonly TokenBucketRateLimiter _limiter = new(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = gatewayOptions.Value.FrameBurst,
+        TokensPerPeriod = gatewayOptions.Value.FramesPerSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    });
+    private SessionAttachment? _attachment;
     private int _badFrames;
 
-    public GatewayConnection(WebSocket socket, GatewayDependencies dependencies, CancellationToken requestAborted)
-    {
-        _socket = socket;
-        _d = dependencies;
-        _sender = new FrameSender(socket);
-        _reader = new FrameReader(socket, dependencies.Options.MaxFrameBytes);
-        _requestAborted = requestAborted;
-        _lifetime = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
-        _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = dependencies.Options.FrameBurst,
-            TokensPerPeriod = dependencies.Options.FramesPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
-        _watchdog = new TokenWatchdog(_sender, dependencies.Time, dependencies.Options.TokenExpiryLead, dependencies.ClockSkew,
-            onExpired: () => CloseAsync(CloseCodes.TokenExpired, "token expired"));
-    }
-
     public string Id { get; } = SessionStore.NewId();
-    public string? SessionId { get; private set; }
-    public TokenIdentity? Identity { get; private set; }
+    public string? SessionId => _attachment?.SessionId;
+    public TokenIdentity? Identity => _attachment?.Identity;
+
+    /// <summary>The socket's only writer.</summary>
+    internal FrameSender Sender => _sender;
+
+    /// <summary>The connection's spans; <c>ws.connection</c> is the parent of what happens on it.</summary>
+    internal ConnectionTrace Trace => _trace;
 
     public async Task RunAsync()
     {
         BackendTelemetry.ActiveConnections.Add(1);
-        using var stopping = _d.ApplicationStopping.Register(() => _ = CloseAsync(CloseCodes.GoingAway, "server shutting down"));
-        Task pump = Task.CompletedTask, watch = Task.CompletedTask, touch = Task.CompletedTask;
+        using var stopping = lifetime.ApplicationStopping.Register(() => _ = CloseAsync(CloseCodes.GoingAway, "server shutting down"));
+        var upkeep = Task.CompletedTask;
         try
         {
             if (!await HelloAsync()) return;
-            pump = PumpAsync();
-            watch = _watchdog.RunAsync(Identity!.ExpiresAt, _lifetime.Token);
-            touch = KeepSessionInUseAsync();
+            upkeep = _attachment!.RunUpkeepAsync(_lifetime.Token);
+            // What the client asks for from here on (refresh, prompts and their runs) is a child of ws.connection.
+            Activity.Current = _trace.Connection;
             await ReceiveLoopAsync();
         }
         catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
@@ -76,47 +82,26 @@ public sealed partial class GatewayConnection : IDisposable
             // violation the framework has queued its 1002 close frame but aborted the socket;
             // returning now would reset the TCP connection before the frame is written. Let the
             // peer read it and hang up first (at most CloseGrace; at once if it is already gone).
-            LogSocketFailed(_d.Logger, Id, ex.WebSocketErrorCode);
-            await Task.Delay(CloseGrace, _d.Time, _requestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            LogSocketFailed(logger, Id, ex.WebSocketErrorCode);
+            await Task.Delay(CloseGrace, time, requestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         catch (RedisException ex)
         {
-            LogRedisUnavailable(_d.Logger, Id, ex.GetType().Name);
+            LogRedisUnavailable(logger, Id, ex.GetType().Name);
             await CloseAsync(CloseCodes.TryAgainLater, "session store unavailable");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A bug must still end with a stated close code, not a dropped TCP connection.
-            LogUnexpectedFailure(_d.Logger, Id, ex);
+            LogUnexpectedFailure(logger, Id, ex);
             await CloseAsync(CloseCodes.ServerError, "internal error");
         }
         finally
         {
             await AwaitPeerCloseAsync();
             await _lifetime.CancelAsync();
-            await Task.WhenAll(pump, watch, touch).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await upkeep.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await TeardownAsync();
-        }
-    }
-
-    /// <summary>
-    /// After a close frame went out (ours, or the framework's 1002), waits for the peer's answering
-    /// close, at most <see cref="CloseGrace"/>: disposing the socket at once resets the TCP
-    /// connection and the close frame — with its code — never reaches the peer.
-    /// </summary>
-    private async Task AwaitPeerCloseAsync()
-    {
-        if (_socket.State != WebSocketState.CloseSent) return;
-        _lifetime.CancelAfter(CloseGrace);
-        try
-        {
-            while (!(await _reader.ReadAsync(_lifetime.Token)).PeerClosed)
-            {
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
-        {
-            // The grace period ran out or the peer vanished: nothing more to wait for.
         }
     }
 
@@ -125,7 +110,7 @@ public sealed partial class GatewayConnection : IDisposable
     {
         if (await _sender.CloseAsync(code, reason))
         {
-            LogClosing(_d.Logger, Id, code, reason);
+            LogClosing(logger, Id, code, reason);
             _lifetime.CancelAfter(CloseGrace);
         }
     }
@@ -133,50 +118,41 @@ public sealed partial class GatewayConnection : IDisposable
     private async Task<bool> HelloAsync()
     {
         var read = _reader.ReadAsync(_lifetime.Token);
-        if (await Task.WhenAny(read, Task.Delay(_d.Options.HelloTimeout, _d.Time, _lifetime.Token)) != read)
+        if (await Task.WhenAny(read, Task.Delay(_options.HelloTimeout, time, _lifetime.Token)) != read)
         {
+            _trace.Start(Id, traceparent: null);
             await CloseAsync(CloseCodes.HelloTimeout, "no hello in time");
             await ((Task)read).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             return false;
         }
-        var frame = await read;
-        if (frame.PeerClosed || frame.CloseCode is not null)
+        var first = HelloFrame.From(await read);
+        _trace.Start(Id, first.Hello?.Traceparent);
+        if (first.Hello is not { } hello)
         {
-            await CloseAsync(frame.CloseCode ?? CloseCodes.Normal, frame.PeerClosed ? "" : "invalid frame");
-            return false;
-        }
-        if (ClientFrameParser.Parse(frame.Text.Span).Message is not HelloMessage hello)
-        {
-            await CloseAsync(CloseCodes.MalformedHello, "the first frame must be a valid hello");
+            await CloseAsync(first.CloseCode, first.CloseReason);
             return false;
         }
 
-        ActivityContext.TryParse(hello.Traceparent, null, out var parent);
-        using var activity = BackendTelemetry.Source.StartActivity("session.hello", ActivityKind.Server, parent);
-        activity?.SetTag("connection.id", Id);
-        var check = await _d.Tokens.ValidateAsync(hello.Token, _lifetime.Token);
-        if (check.Identity is null)
+        // Current within this method, so the session.resume span of the attach is its child.
+        using var activity = _trace.StartChild(SpanNames.SessionHello);
+        var outcome = await handshake.AcceptAsync(hello, Id, _lifetime.Token);
+        if (outcome.TokenFailure != TokenFailure.None)
         {
-            activity?.SetTag("token.failure", check.Failure.ToString());
-            await CloseAsync(check.Failure == TokenFailure.Expired ? CloseCodes.TokenExpired : CloseCodes.Forbidden, "token rejected");
-            return false;
+            activity?.SetTag(SpanAttributes.ErrorType, outcome.TokenFailure.ToString());
+            activity?.SetStatus(ActivityStatusCode.Error, "token rejected");
         }
-        var outcome = await _d.Handshake.AttachAsync(hello, check.Identity, Id);
         if (outcome.Welcome is null)
         {
             await CloseAsync(outcome.CloseCode, outcome.CloseReason ?? "");
             return false;
         }
 
-        Identity = check.Identity;
-        SessionId = outcome.Welcome.SessionId;
-        activity?.SetTag("session.id", SessionId);
-        activity?.SetTag("resumed", outcome.Welcome.Resumed);
-        _pump = new OutboxPump(_d.Sessions, _sender, SessionId, outcome.NextSeq, _d.Options.OutboxPollInterval);
+        activity?.SetTag(SpanAttributes.SessionId, outcome.Welcome.SessionId);
+        activity?.SetTag(SpanAttributes.SessionResumed, outcome.Welcome.Resumed);
         // Subscribed before the welcome, so no append or takeover after it goes unnoticed.
-        _notifyHandler = OnNotification;
-        await _d.Subscriber.SubscribeAsync(RedisChannel.Literal(SessionKeys.Channel(SessionId)), _notifyHandler);
-        _d.Registry.Add(this);
+        _attachment = await SessionAttachment.AttachAsync(this, outcome, sessions, agentRuns, tokens, redis.GetSubscriber(),
+            _options, tokenOptions.Value.ClockSkew, time, logger);
+        registry.Add(this);
         await _sender.SendAsync(outcome.Welcome, _lifetime.Token);
         return true;
     }
@@ -212,68 +188,67 @@ public sealed partial class GatewayConnection : IDisposable
 
     private Task DispatchAsync(ClientMessage message) => message switch
     {
-        PromptMessage prompt => OnPromptAsync(prompt),
-        AckMessage ack => OnAckAsync(ack),
-        RefreshMessage refresh => OnRefreshAsync(refresh),
+        PromptMessage prompt => _attachment!.OnPromptAsync(prompt),
+        AckMessage ack => _attachment!.OnAckAsync(ack),
+        RefreshMessage refresh => _attachment!.OnRefreshAsync(refresh, _lifetime.Token),
         PingMessage ping => _sender.SendAsync(new PongMessage(ping.T), _lifetime.Token),
         _ => RejectFrameAsync(ErrorCodes.UnexpectedHello, "hello is only valid as the first frame"),
     };
 
-    private async Task RejectFrameAsync(string code, string message)
+    /// <summary>Answers a bad frame with <c>error</c>; too many strikes close 1008.</summary>
+    internal async Task RejectFrameAsync(string code, string message)
     {
         await _sender.SendAsync(new ErrorMessage(code, message, Retryable: false), _lifetime.Token);
-        if (++_badFrames >= _d.Options.MaxBadFrames)
+        if (++_badFrames >= _options.MaxBadFrames)
         {
             await CloseAsync(CloseCodes.Policy, "too many invalid frames");
         }
     }
 
-    private void OnNotification(RedisChannel channel, RedisValue value)
+    /// <summary>
+    /// After a close frame went out (ours, or the framework's 1002), waits for the peer's answering
+    /// close, at most <see cref="CloseGrace"/>: disposing the socket at once resets the TCP
+    /// connection and the close frame — with its code — never reaches the peer.
+    /// </summary>
+    private async Task AwaitPeerCloseAsync()
     {
-        var text = value.ToString();
-        if (text.StartsWith("e:", StringComparison.Ordinal))
-        {
-            _pump?.Wake();
-        }
-        else if (text.StartsWith("s:", StringComparison.Ordinal) && text.AsSpan(2).SequenceCompareTo(Id) != 0)
-        {
-            using var activity = BackendTelemetry.Source.StartActivity("session.superseded");
-            activity?.SetTag("session.id", SessionId);
-            _ = CloseAsync(CloseCodes.Superseded, "superseded by a newer connection");
-        }
-    }
-
-    /// <summary>An attached session is in use even when nothing is said: its resume window starts at the disconnect.</summary>
-    private async Task KeepSessionInUseAsync()
-    {
-        using var timer = new PeriodicTimer(_d.Sessions.TouchInterval, _d.Time);
-        while (await timer.WaitForNextTickAsync(_lifetime.Token))
-        {
-            try
-            {
-                await _d.Sessions.TouchAsync(SessionId!, Id);
-            }
-            catch (RedisException ex)
-            {
-                // The pump notices a lasting outage and closes 1013; a missed touch is harmless.
-                LogRedisUnavailable(_d.Logger, Id, ex.GetType().Name);
-            }
-        }
-    }
-
-    private async Task PumpAsync()
-    {
+        if (socket.State != WebSocketState.CloseSent) return;
+        _lifetime.CancelAfter(CloseGrace);
         try
         {
-            if (await _pump!.RunAsync(_lifetime.Token) is { } code)
+            while (!(await _reader.ReadAsync(_lifetime.Token)).PeerClosed)
             {
-                await CloseAsync(code, "outbox overflow: resume to learn what was lost");
             }
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
         {
-            LogRedisUnavailable(_d.Logger, Id, ex.GetType().Name);
-            await CloseAsync(CloseCodes.TryAgainLater, "session store unavailable");
+            // The grace period ran out or the peer vanished: nothing more to wait for.
         }
+    }
+
+    private async Task TeardownAsync()
+    {
+        registry.Remove(this);
+        BackendTelemetry.ActiveConnections.Add(-1);
+        var code = _sender.CloseCode != 0 ? _sender.CloseCode : (int?)socket.CloseStatus ?? 1006;
+        _trace.Start(Id, traceparent: null); // a socket that died before its hello still was a connection
+        _trace.End(code, SessionId);
+        if (_attachment is not null)
+        {
+            await _attachment.DisposeAsync();
+        }
+    }
+
+    /// <summary>Closes with 4003 if this connection runs on a revoked token or family.</summary>
+    public Task OnRevokedAsync(string? familyId, string? tokenId) =>
+        _attachment?.IsRevokedBy(familyId, tokenId) == true ? CloseAsync(CloseCodes.Forbidden, "token revoked") : Task.CompletedTask;
+
+    public void Dispose()
+    {
+        _limiter.Dispose();
+        _reader.Dispose();
+        _sender.Dispose();
+        _lifetime.Dispose();
+        _trace.Dispose();
     }
 }

@@ -1,9 +1,18 @@
+using AspireResilience.Backend.Auth;
 using AspireResilience.Protocol;
 
 namespace AspireResilience.Backend.Gateway;
 
-/// <summary>The result of a <c>hello</c>: a session to serve from <see cref="NextSeq"/>, or a close.</summary>
-public sealed record HandshakeOutcome(WelcomeMessage? Welcome, long NextSeq, int CloseCode = 0, string? CloseReason = null)
+/// <summary>The result of a <c>hello</c>: the caller's identity and a session to serve from <see cref="NextSeq"/>, or a close.</summary>
+/// <param name="TokenFailure">Why the token was rejected, when it was.</param>
+public sealed record HandshakeOutcome(
+    WelcomeMessage? Welcome,
+    long NextSeq,
+    TokenIdentity? Identity = null,
+    int CloseCode = 0,
+    string? CloseReason = null,
+    TokenFailure TokenFailure = TokenFailure.None)
 {
-    public static HandshakeOutcome Close(int code, string reason) => new(null, 0, code, reason);
+    public static HandshakeOutcome Close(int code, string reason, TokenFailure tokenFailure = TokenFailure.None) =>
+        new(null, 0, null, code, reason, tokenFailure);
 }

@@ -9,19 +9,33 @@ using Microsoft.Extensions.Options;
 namespace AspireResilience.Backend.Gateway;
 
 /// <summary>
-/// Decides what a valid <c>hello</c> attaches to: a new session, the resumed one, or a fresh
-/// one with the reason the resume failed. A failed resume is an answer, not a close; only a
-/// foreign owner (4003) or a client ahead of the server (4400) closes.
+/// Answers a valid <c>hello</c>: checks its token, then decides what it attaches to — a new
+/// session, the resumed one, or a fresh one with the reason the resume failed. A failed resume
+/// is an answer, not a close; only a rejected token (4001, 4003), a foreign owner (4003) or a
+/// client ahead of the server (4400) closes.
 /// </summary>
 public sealed partial class SessionHandshake(
     SessionStore sessions,
+    AccessTokenValidator tokens,
     IOptions<GatewayOptions> gateway,
     IOptions<SessionStoreOptions> sessionOptions)
 {
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex SessionIdFormat();
 
-    public async Task<HandshakeOutcome> AttachAsync(HelloMessage hello, TokenIdentity identity, string connectionId)
+    public async Task<HandshakeOutcome> AcceptAsync(HelloMessage hello, string connectionId, CancellationToken cancellationToken)
+    {
+        var check = await tokens.ValidateAsync(hello.Token, cancellationToken);
+        if (check.Identity is not { } identity)
+        {
+            // Nothing is attached: an expired token leaves the session intact for the refreshed retry.
+            var code = check.Failure == TokenFailure.Expired ? CloseCodes.TokenExpired : CloseCodes.Forbidden;
+            return HandshakeOutcome.Close(code, "token rejected", check.Failure);
+        }
+        return await AttachAsync(hello, identity, connectionId) with { Identity = identity };
+    }
+
+    private async Task<HandshakeOutcome> AttachAsync(HelloMessage hello, TokenIdentity identity, string connectionId)
     {
         if (hello.SessionId is null)
         {
@@ -32,11 +46,11 @@ public sealed partial class SessionHandshake(
             return HandshakeOutcome.Close(CloseCodes.MalformedHello, "malformed sessionId or lastSeq");
         }
 
-        using var activity = BackendTelemetry.Source.StartActivity("session.resume");
+        using var activity = BackendTelemetry.Source.StartActivity(SpanNames.SessionResume);
         var started = Stopwatch.GetTimestamp();
         var lastSeq = hello.LastSeq ?? 0;
         var attach = await sessions.AttachAsync(hello.SessionId, identity.Subject, lastSeq, connectionId);
-        activity?.SetTag("session.id", hello.SessionId);
+        activity?.SetTag(SpanAttributes.SessionId, hello.SessionId);
 
         HandshakeOutcome outcome;
         switch (attach.Status)
@@ -45,7 +59,7 @@ public sealed partial class SessionHandshake(
                 await sessions.AnnounceAttachAsync(hello.SessionId, connectionId);
                 var replay = attach.Top - lastSeq;
                 outcome = new HandshakeOutcome(Welcome(hello.SessionId, identity, attach.Epoch!, resumed: true, replay), lastSeq + 1);
-                activity?.SetTag("replay.count", replay);
+                activity?.SetTag(SpanAttributes.SessionReplayCount, replay);
                 BackendTelemetry.ReplayedEvents.Add(replay);
                 break;
             case AttachStatus.Forbidden:
@@ -57,13 +71,13 @@ public sealed partial class SessionHandshake(
             default:
                 var epoch = await sessions.GetEpochAsync();
                 var reason = FailureReason(attach.Status, hello.Epoch, epoch);
-                activity?.SetTag("reason", reason);
+                activity?.SetTag(SpanAttributes.SessionResumeReason, reason);
                 outcome = await FreshAsync(identity, connectionId, epoch, reason);
                 break;
         }
 
         var resumed = outcome.Welcome?.Resumed == true;
-        activity?.SetTag("resumed", resumed);
+        activity?.SetTag(SpanAttributes.SessionResumed, resumed);
         BackendTelemetry.Resumes.Add(1, new KeyValuePair<string, object?>("outcome", resumed ? "resumed" : attach.Status.ToString().ToLowerInvariant()));
         BackendTelemetry.ResumeDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return outcome;

@@ -16,7 +16,7 @@ public static class SessionKeys
     public static string Context(string id) => $"session:{{{id}}}:context";
     public static string Run(string id, string runId) => $"session:{{{id}}}:run:{runId}";
 
-    /// <summary>Pub/sub channel: <c>e:&lt;seq&gt;</c> when an event was appended, <c>s:&lt;connection&gt;</c> when a connection attached.</summary>
+    /// <summary>Pub/sub channel of a session; its messages are <see cref="SessionNotification"/>s.</summary>
     public static string Channel(string id) => $"session:{{{id}}}:notify";
 
     /// <summary>Member of <see cref="ActiveRuns"/>.</summary>

@@ -1,20 +1,30 @@
+using StackExchange.Redis;
+
 namespace AspireResilience.Backend.Sessions;
 
 /// <summary>
-/// The Lua scripts that keep a session consistent. Each runs atomically in Redis, so a process
-/// that dies between two steps can never leave a seq allocated without its outbox entry, nor
-/// a chunk appended without its run checkpoint moving on.
+/// The Lua scripts that keep a session consistent, each beside the one parser of its reply.
+/// Each runs atomically in Redis, so a process that dies between two steps can never leave a
+/// session half changed. The scripts of agent runs are in <c>Agents/RunScripts</c>.
 /// </summary>
 internal static class SessionScripts
 {
     // KEYS: session  ARGV: owner, epoch, now, sessionTtlMs, connectionId
     public const string Create = """
-        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+        if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
         redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'epoch', ARGV[2], 'createdAt', ARGV[3],
                    'lastSeenAt', ARGV[3], 'top', 0, 'lastAck', 0, 'conn', ARGV[5])
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
-        return 1
+        return {'created'}
         """;
+
+    /// <returns>false when the id is taken (the caller draws another).</returns>
+    public static bool ParseCreate(RedisResult reply) => ScriptReply.Status(reply) switch
+    {
+        "created" => true,
+        "exists" => false,
+        _ => throw ScriptReply.Unexpected(nameof(Create), reply),
+    };
 
     // KEYS: session, outbox, context  ARGV: owner, lastSeq, now, windowMs, connectionId, sessionTtlMs
     // Returns {status, top, epoch}. An expired session keeps a small tombstone (the hash) so a
@@ -30,108 +40,76 @@ internal static class SessionScripts
         end
         local top = tonumber(f[3])
         local last = tonumber(ARGV[2])
-        if last > top then return {'ahead', f[3]} end
+        if last > top then return {'ahead', top} end
         local oldest = top + 1
         local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
         if #first > 0 then oldest = tonumber(string.match(first[1][1], '^(%d+)')) end
-        if last + 1 < oldest then return {'gap', f[3]} end
+        if last + 1 < oldest then return {'gap', top} end
         redis.call('HSET', KEYS[1], 'conn', ARGV[5], 'lastSeenAt', ARGV[3])
         redis.call('PEXPIRE', KEYS[1], ARGV[6])
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
         redis.call('PEXPIRE', KEYS[3], ARGV[4])
-        return {'ok', f[3], f[5]}
+        return {'ok', top, f[5]}
         """;
 
+    public static AttachResult ParseAttach(RedisResult reply) => ScriptReply.Status(reply) switch
+    {
+        "ok" => new AttachResult(AttachStatus.Resumed, ScriptReply.Number(reply, 1), ScriptReply.Text(reply, 2)),
+        "ahead" => new AttachResult(AttachStatus.Ahead, ScriptReply.Number(reply, 1)),
+        "gap" => new AttachResult(AttachStatus.Gap, ScriptReply.Number(reply, 1)),
+        "expired" => new AttachResult(AttachStatus.Expired),
+        "forbidden" => new AttachResult(AttachStatus.Forbidden),
+        "unknown" => new AttachResult(AttachStatus.Unknown),
+        _ => throw ScriptReply.Unexpected(nameof(Attach), reply),
+    };
+
     // KEYS: session  ARGV: connectionId, now
+    // Only the attached connection detaches: a superseded one must not mark its successor's session idle.
     public const string Detach = """
         if redis.call('HGET', KEYS[1], 'conn') == ARGV[1] then
           redis.call('HSET', KEYS[1], 'conn', '', 'lastSeenAt', ARGV[2])
         end
-        return 1
+        return {'ok'}
         """;
 
     // KEYS: session, outbox, context  ARGV: connectionId, now, sessionTtlMs, windowMs
     // While a connection is attached the session is in use: keep its window and its keys' TTLs
     // moving, or an idle but connected session would expire under its client.
     public const string Touch = """
-        if redis.call('HGET', KEYS[1], 'conn') ~= ARGV[1] then return 0 end
+        if redis.call('HGET', KEYS[1], 'conn') ~= ARGV[1] then return {'superseded'} end
         redis.call('HSET', KEYS[1], 'lastSeenAt', ARGV[2])
         redis.call('PEXPIRE', KEYS[1], ARGV[3])
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
         redis.call('PEXPIRE', KEYS[3], ARGV[4])
-        return 1
+        return {'ok'}
         """;
 
+    /// <returns>false once another connection owns the session (or it is gone).</returns>
+    public static bool ParseTouch(RedisResult reply) => ScriptReply.Status(reply) switch
+    {
+        "ok" => true,
+        "superseded" => false,
+        _ => throw ScriptReply.Unexpected(nameof(Touch), reply),
+    };
+
     // KEYS: session, outbox  ARGV: seq, now
-    // Cumulative ack: trims everything <= seq. An ack beyond what was produced is refused (-1).
+    // Cumulative ack: trims everything <= seq. An ack beyond what was produced is refused.
     public const string Ack = """
         local top = tonumber(redis.call('HGET', KEYS[1], 'top') or '-1')
         local seq = tonumber(ARGV[1])
-        if seq > top then return -1 end
+        if seq > top then return {'ahead'} end
         redis.call('XTRIM', KEYS[2], 'MINID', tostring(seq + 1) .. '-0')
         local last = tonumber(redis.call('HGET', KEYS[1], 'lastAck') or '0')
         if seq > last then redis.call('HSET', KEYS[1], 'lastAck', seq) end
         redis.call('HSET', KEYS[1], 'lastSeenAt', ARGV[2])
-        return 1
+        return {'ok'}
         """;
 
-    // KEYS: session, run, context  ARGV: owner, prompt, instance, leaseUntil, dataTtlMs, userTurnJson
-    // Returns 1 when the run was created, 0 when a run with this id exists (idempotent prompt),
-    // -2 when the session is gone or not the caller's.
-    public const string StartRun = """
-        if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-        if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return -2 end
-        local turn = redis.call('LLEN', KEYS[3])
-        redis.call('HSET', KEYS[2], 'prompt', ARGV[2], 'history', turn, 'next', 0,
-                   'owner', ARGV[3], 'leaseUntil', ARGV[4], 'state', 'running')
-        redis.call('RPUSH', KEYS[3], ARGV[6])
-        redis.call('PEXPIRE', KEYS[2], ARGV[5])
-        redis.call('PEXPIRE', KEYS[3], ARGV[5])
-        return 1
-        """;
-
-    // KEYS: session, outbox, run, context
-    // ARGV: instance, index, kind, runId, text, final, leaseUntil, cap, sessionTtlMs, dataTtlMs, channel, now, answerTurnJson
-    // Allocates the next seq, appends the event and moves the run checkpoint, all or nothing.
-    // Returns the seq, -1 when this instance no longer owns the run or the index was already
-    // written (another owner took over), -2 when the session is gone.
-    public const string AppendRunEvent = """
-        local r = redis.call('HMGET', KEYS[3], 'owner', 'next')
-        if r[1] ~= ARGV[1] or tonumber(r[2]) ~= tonumber(ARGV[2]) then return -1 end
-        if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HGET', KEYS[1], 'expired') == '1' then return -2 end
-        local seq = redis.call('HINCRBY', KEYS[1], 'top', 1)
-        redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[8], tostring(seq) .. '-0',
-                   'k', ARGV[3], 'r', ARGV[4], 'i', ARGV[2], 't', ARGV[5])
-        redis.call('HSET', KEYS[3], 'next', tonumber(ARGV[2]) + 1, 'leaseUntil', ARGV[7])
-        redis.call('HSET', KEYS[1], 'lastSeenAt', ARGV[12])
-        if ARGV[6] == '1' then
-          redis.call('HSET', KEYS[3], 'state', 'done')
-          redis.call('RPUSH', KEYS[4], ARGV[13])
-        end
-        redis.call('PEXPIRE', KEYS[1], ARGV[9])
-        redis.call('PEXPIRE', KEYS[2], ARGV[10])
-        redis.call('PEXPIRE', KEYS[3], ARGV[10])
-        redis.call('PEXPIRE', KEYS[4], ARGV[10])
-        redis.call('PUBLISH', ARGV[11], 'e:' .. seq)
-        return seq
-        """;
-
-    // KEYS: run  ARGV: instance, now, leaseUntil
-    // 1: taken over; 0: someone holds a live lease; -1: the run is finished or gone.
-    public const string TakeOverRun = """
-        local r = redis.call('HMGET', KEYS[1], 'state', 'leaseUntil', 'owner')
-        if not r[1] or r[1] == 'done' then return -1 end
-        if r[3] ~= ARGV[1] and tonumber(r[2]) >= tonumber(ARGV[2]) then return 0 end
-        redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'leaseUntil', ARGV[3])
-        return 1
-        """;
-
-    // KEYS: run  ARGV: instance
-    // Graceful shutdown: give the lease back so the next process need not wait for it to lapse.
-    public const string ReleaseRun = """
-        if redis.call('HGET', KEYS[1], 'owner') == ARGV[1] then
-          redis.call('HSET', KEYS[1], 'leaseUntil', 0)
-        end
-        return 1
-        """;
+    /// <returns>false when the ack is beyond anything the session produced (or the session is gone).</returns>
+    public static bool ParseAck(RedisResult reply) => ScriptReply.Status(reply) switch
+    {
+        "ok" => true,
+        "ahead" => false,
+        _ => throw ScriptReply.Unexpected(nameof(Ack), reply),
+    };
 }

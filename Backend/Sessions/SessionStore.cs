@@ -33,49 +33,37 @@ public sealed class SessionStore(IConnectionMultiplexer redis, IOptions<SessionS
         while (true)
         {
             var id = NewId();
-            var created = (long)await Db.ScriptEvaluateAsync(SessionScripts.Create,
-                [SessionKeys.Session(id)], [owner, epoch, Now, SessionTtlMs, connectionId]);
-            if (created == 1) return id;
+            var created = SessionScripts.ParseCreate(await Db.ScriptEvaluateAsync(SessionScripts.Create,
+                [SessionKeys.Session(id)], [owner, epoch, Now, SessionTtlMs, connectionId]));
+            if (created) return id;
         }
     }
 
-    public async Task<AttachResult> AttachAsync(string id, string owner, long lastSeq, string connectionId)
-    {
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(SessionScripts.Attach,
+    public async Task<AttachResult> AttachAsync(string id, string owner, long lastSeq, string connectionId) =>
+        SessionScripts.ParseAttach(await Db.ScriptEvaluateAsync(SessionScripts.Attach,
             [SessionKeys.Session(id), SessionKeys.Outbox(id), SessionKeys.Context(id)],
-            [owner, lastSeq, Now, WindowMs, connectionId, SessionTtlMs]))!;
-        var top = result.Length > 1 ? (long)result[1] : 0;
-        return (string?)result[0] switch
-        {
-            "ok" => new AttachResult(AttachStatus.Resumed, top, (string?)result[2]),
-            "forbidden" => new AttachResult(AttachStatus.Forbidden),
-            "expired" => new AttachResult(AttachStatus.Expired),
-            "ahead" => new AttachResult(AttachStatus.Ahead, top),
-            "gap" => new AttachResult(AttachStatus.Gap, top),
-            _ => new AttachResult(AttachStatus.Unknown),
-        };
-    }
+            [owner, lastSeq, Now, WindowMs, connectionId, SessionTtlMs]));
 
     /// <summary>Announces that <paramref name="connectionId"/> now owns the session, so older connections close with 4000.</summary>
     public Task AnnounceAttachAsync(string id, string connectionId) =>
-        redis.GetSubscriber().PublishAsync(RedisChannel.Literal(SessionKeys.Channel(id)), "s:" + connectionId);
+        redis.GetSubscriber().PublishAsync(RedisChannel.Literal(SessionKeys.Channel(id)), SessionNotification.Attached(connectionId).Format());
 
     /// <summary>How often an attached connection calls <see cref="TouchAsync"/>: a quarter of the window, at most a minute.</summary>
     public TimeSpan TouchInterval => TimeSpan.FromTicks(Math.Min(Options.ResumeWindow.Ticks / 4, TimeSpan.FromMinutes(1).Ticks));
 
     /// <summary>Marks the session as in use by <paramref name="connectionId"/> now; false once another connection owns it.</summary>
     public async Task<bool> TouchAsync(string id, string connectionId) =>
-        (long)await Db.ScriptEvaluateAsync(SessionScripts.Touch,
+        SessionScripts.ParseTouch(await Db.ScriptEvaluateAsync(SessionScripts.Touch,
             [SessionKeys.Session(id), SessionKeys.Outbox(id), SessionKeys.Context(id)],
-            [connectionId, Now, SessionTtlMs, WindowMs]) == 1;
+            [connectionId, Now, SessionTtlMs, WindowMs]));
 
     public Task DetachAsync(string id, string connectionId) =>
         Db.ScriptEvaluateAsync(SessionScripts.Detach, [SessionKeys.Session(id)], [connectionId, Now]);
 
     /// <returns>false when <paramref name="seq"/> is beyond anything the session produced.</returns>
     public async Task<bool> AckAsync(string id, long seq) =>
-        (long)await Db.ScriptEvaluateAsync(SessionScripts.Ack,
-            [SessionKeys.Session(id), SessionKeys.Outbox(id)], [seq, Now]) == 1;
+        SessionScripts.ParseAck(await Db.ScriptEvaluateAsync(SessionScripts.Ack,
+            [SessionKeys.Session(id), SessionKeys.Outbox(id)], [seq, Now]));
 
     /// <summary>Reads up to one batch of events with <c>seq ≥ fromSeq</c>, in order.</summary>
     public async Task<IReadOnlyList<OutboxEvent>> ReadAsync(string id, long fromSeq)

@@ -27,11 +27,35 @@ public abstract class RedisStoreTestBase
 
     protected static IDatabase Db => Connection.GetDatabase();
 
-    protected static async Task StartRedisAsync()
+    /// <summary>The server's address, as a connection string names it.</summary>
+    protected static string Endpoint => $"127.0.0.1:{(s_redis ?? throw new InvalidOperationException("Redis is not started.")).Port}";
+
+    protected static async Task StartRedisAsync(bool appendOnly = false)
     {
-        s_redis = await RedisServerProcess.StartAsync();
+        s_redis = await RedisServerProcess.StartAsync(appendOnly);
         // Our own connection: allowAdmin for FLUSHDB / FLUSHALL.
         s_connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{s_redis.Port},allowAdmin=true");
+    }
+
+    /// <summary>Crashes and restarts the server (see <see cref="RedisServerProcess.RestartAsync"/>) and waits until <see cref="Connection"/> is back.</summary>
+    protected static async Task RestartRedisAsync()
+    {
+        var redis = s_redis ?? throw new InvalidOperationException("Redis is not started.");
+        var restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnRestored(object? sender, ConnectionFailedEventArgs e)
+        {
+            if (e.ConnectionType == ConnectionType.Interactive) restored.TrySetResult();
+        }
+        Connection.ConnectionRestored += OnRestored;
+        try
+        {
+            await redis.RestartAsync();
+            await restored.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            Connection.ConnectionRestored -= OnRestored;
+        }
     }
 
     protected static async Task StopRedisAsync()
@@ -45,6 +69,8 @@ public abstract class RedisStoreTestBase
 
     protected static IServer Server => Connection.GetServer(Connection.GetEndPoints()[0]);
 
+    protected Task<string> NewSessionAsync() => Sessions().CreateAsync(Owner, Epoch, "c1");
+
     protected SessionStore Sessions(int outboxCap = 100) =>
         new(Connection, SessionOptions(outboxCap), Time);
 
@@ -54,15 +80,17 @@ public abstract class RedisStoreTestBase
 
     protected static async Task<long[]> AppendEventsAsync(RunStore runs, string sessionId, string runId, int count)
     {
-        Assert.AreEqual(RunStore.StartResult.Started, await runs.StartAsync(sessionId, Owner, runId, "prompt"));
+        Assert.AreEqual(StartRunResult.Started, await runs.StartAsync(sessionId, Owner, runId, "prompt"));
         var seqs = new long[count];
         for (var i = 0; i < count; i++)
         {
-            seqs[i] = await runs.AppendAsync(sessionId, runId, i, i == 0 ? "stream.start" : "stream.chunk", $"chunk {i}", finalAnswer: null);
+            var append = await runs.AppendAsync(sessionId, runId, i, i == 0 ? "stream.start" : "stream.chunk", $"chunk {i}", finalAnswer: null);
+            Assert.AreEqual(AppendStatus.Appended, append.Status);
+            seqs[i] = append.Seq;
         }
         return seqs;
     }
 
-    private static IOptions<SessionStoreOptions> SessionOptions(int outboxCap) =>
+    protected static IOptions<SessionStoreOptions> SessionOptions(int outboxCap = 100) =>
         Options.Create(new SessionStoreOptions { ResumeWindow = ResumeWindow, OutboxCap = outboxCap });
 }

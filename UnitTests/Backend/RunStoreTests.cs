@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AspireResilience.Backend.Agents;
 using AspireResilience.Backend.Sessions;
+using StackExchange.Redis;
 
 namespace AspireResilience.UnitTests.Backend;
 
@@ -25,12 +26,27 @@ public sealed class RunStoreTests : RedisStoreTestBase
     {
         var runs = Runs();
 
-        Assert.AreEqual(RunStore.StartResult.Started, await runs.StartAsync(_sessionId, Owner, "p1", "hello"));
-        Assert.AreEqual(RunStore.StartResult.Duplicate, await runs.StartAsync(_sessionId, Owner, "p1", "hello again"));
-        Assert.AreEqual(RunStore.StartResult.Duplicate, await Runs().StartAsync(_sessionId, Owner, "p1", "from a replica"));
+        Assert.AreEqual(StartRunResult.Started, await runs.StartAsync(_sessionId, Owner, "p1", "hello"));
+        Assert.AreEqual(StartRunResult.Duplicate, await runs.StartAsync(_sessionId, Owner, "p1", "hello again"));
+        Assert.AreEqual(StartRunResult.Duplicate, await Runs().StartAsync(_sessionId, Owner, "p1", "from a replica"));
 
         Assert.AreEqual(new RunState("hello", 0, 0, false), await runs.GetAsync(_sessionId, "p1"));
         Assert.AreEqual(1, await Db.ListLengthAsync(SessionKeys.Context(_sessionId)));
+        CollectionAssert.AreEqual(new[] { SessionKeys.RunMember(_sessionId, "p1") }, (await runs.ActiveAsync()).ToArray());
+    }
+
+    [TestMethod]
+    public async Task PromptResentAfterAFailedStartStartsTheRunAndIndexesIt()
+    {
+        var runs = Runs();
+        // The active-run index answers WRONGTYPE: the same as a process dying at that step.
+        await Db.StringSetAsync(SessionKeys.ActiveRuns, "not a set");
+        await Assert.ThrowsExactlyAsync<RedisServerException>(() => runs.StartAsync(_sessionId, Owner, "p1", "hello"));
+        await Db.KeyDeleteAsync(SessionKeys.ActiveRuns);
+
+        var resent = await runs.StartAsync(_sessionId, Owner, "p1", "hello");
+
+        Assert.AreEqual(StartRunResult.Started, resent, "nothing was recorded, so the re-sent prompt starts the run");
         CollectionAssert.AreEqual(new[] { SessionKeys.RunMember(_sessionId, "p1") }, (await runs.ActiveAsync()).ToArray());
     }
 
@@ -50,8 +66,8 @@ public sealed class RunStoreTests : RedisStoreTestBase
     {
         var runs = Runs();
 
-        Assert.AreEqual(RunStore.StartResult.SessionGone, await runs.StartAsync(_sessionId, "mallory", "p1", "hi"));
-        Assert.AreEqual(RunStore.StartResult.SessionGone, await runs.StartAsync("no-such-session", Owner, "p1", "hi"));
+        Assert.AreEqual(StartRunResult.SessionGone, await runs.StartAsync(_sessionId, "mallory", "p1", "hi"));
+        Assert.AreEqual(StartRunResult.SessionGone, await runs.StartAsync("no-such-session", Owner, "p1", "hi"));
         Assert.IsNull(await runs.GetAsync(_sessionId, "p1"));
         Assert.HasCount(0, await runs.ActiveAsync());
     }
@@ -61,19 +77,19 @@ public sealed class RunStoreTests : RedisStoreTestBase
     {
         var runs = Runs();
         await runs.StartAsync(_sessionId, Owner, "p1", "hello");
-        Assert.AreEqual(1, await runs.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null));
+        Assert.AreEqual(Appended(1), await runs.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null));
 
-        Assert.AreEqual(-1, await runs.AppendAsync(_sessionId, "p1", 2, "stream.chunk", "skipped ahead", null));
-        Assert.AreEqual(-1, await runs.AppendAsync(_sessionId, "p1", 0, "stream.start", "written twice", null));
+        Assert.AreEqual(LeaseLost, await runs.AppendAsync(_sessionId, "p1", 2, "stream.chunk", "skipped ahead", null));
+        Assert.AreEqual(LeaseLost, await runs.AppendAsync(_sessionId, "p1", 0, "stream.start", "written twice", null));
 
-        Assert.AreEqual(2, await runs.AppendAsync(_sessionId, "p1", 1, "stream.chunk", "a", null));
+        Assert.AreEqual(Appended(2), await runs.AppendAsync(_sessionId, "p1", 1, "stream.chunk", "a", null));
         Assert.AreEqual(2, (await runs.GetAsync(_sessionId, "p1"))!.Next);
         CollectionAssert.AreEqual(new long[] { 1, 2 }, (await Sessions().ReadAsync(_sessionId, 1)).Select(e => e.Seq).ToArray());
     }
 
     [TestMethod]
     public async Task AppendToAnUnknownRunIsRefused() =>
-        Assert.AreEqual(-1, await Runs().AppendAsync(_sessionId, "never-started", 0, "stream.start", "", null));
+        Assert.AreEqual(LeaseLost, await Runs().AppendAsync(_sessionId, "never-started", 0, "stream.start", "", null));
 
     [TestMethod]
     public async Task TakeOverWaitsForTheLeaseToLapseAndThenFencesOutTheOldOwner()
@@ -81,17 +97,17 @@ public sealed class RunStoreTests : RedisStoreTestBase
         var first = Runs();
         var second = Runs();
         await first.StartAsync(_sessionId, Owner, "p1", "hello");
-        Assert.AreEqual(1, await first.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null));
+        Assert.AreEqual(Appended(1), await first.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null));
 
-        Assert.AreEqual(0, await second.TryTakeOverAsync(_sessionId, "p1"));
+        Assert.AreEqual(TakeOverResult.LeasedElsewhere, await second.TryTakeOverAsync(_sessionId, "p1"));
         Time.Advance(LeaseDuration);
-        Assert.AreEqual(0, await second.TryTakeOverAsync(_sessionId, "p1"), "the lease is live up to its last millisecond");
+        Assert.AreEqual(TakeOverResult.LeasedElsewhere, await second.TryTakeOverAsync(_sessionId, "p1"), "the lease is live up to its last millisecond");
         Time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.AreEqual(1, await second.TryTakeOverAsync(_sessionId, "p1"));
+        Assert.AreEqual(TakeOverResult.TakenOver, await second.TryTakeOverAsync(_sessionId, "p1"));
 
-        Assert.AreEqual(-1, await first.AppendAsync(_sessionId, "p1", 1, "stream.chunk", "stale", null));
-        Assert.AreEqual(0, await first.TryTakeOverAsync(_sessionId, "p1"), "the new owner's lease is live");
-        Assert.AreEqual(2, await second.AppendAsync(_sessionId, "p1", 1, "stream.chunk", "fresh", null));
+        Assert.AreEqual(LeaseLost, await first.AppendAsync(_sessionId, "p1", 1, "stream.chunk", "stale", null));
+        Assert.AreEqual(TakeOverResult.LeasedElsewhere, await first.TryTakeOverAsync(_sessionId, "p1"), "the new owner's lease is live");
+        Assert.AreEqual(Appended(2), await second.AppendAsync(_sessionId, "p1", 1, "stream.chunk", "fresh", null));
     }
 
     [TestMethod]
@@ -104,7 +120,7 @@ public sealed class RunStoreTests : RedisStoreTestBase
         await first.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null);
         Time.Advance(LeaseDuration * 0.75);
 
-        Assert.AreEqual(0, await Runs().TryTakeOverAsync(_sessionId, "p1"));
+        Assert.AreEqual(TakeOverResult.LeasedElsewhere, await Runs().TryTakeOverAsync(_sessionId, "p1"));
     }
 
     [TestMethod]
@@ -116,8 +132,8 @@ public sealed class RunStoreTests : RedisStoreTestBase
 
         await first.ReleaseAsync(_sessionId, "p1");
 
-        Assert.AreEqual(1, await second.TryTakeOverAsync(_sessionId, "p1"));
-        Assert.AreEqual(1, await second.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null));
+        Assert.AreEqual(TakeOverResult.TakenOver, await second.TryTakeOverAsync(_sessionId, "p1"));
+        Assert.AreEqual(Appended(1), await second.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null));
     }
 
     [TestMethod]
@@ -127,7 +143,7 @@ public sealed class RunStoreTests : RedisStoreTestBase
 
         await Runs().ReleaseAsync(_sessionId, "p1");
 
-        Assert.AreEqual(0, await Runs().TryTakeOverAsync(_sessionId, "p1"));
+        Assert.AreEqual(TakeOverResult.LeasedElsewhere, await Runs().TryTakeOverAsync(_sessionId, "p1"));
     }
 
     [TestMethod]
@@ -139,7 +155,7 @@ public sealed class RunStoreTests : RedisStoreTestBase
         await runs.AppendAsync(_sessionId, "p1", 1, "stream.chunk", "a lease ", null);
         await runs.AppendAsync(_sessionId, "p1", 2, "stream.chunk", "is a promise", null);
 
-        Assert.AreEqual(4, await runs.AppendAsync(_sessionId, "p1", 3, "stream.end", "", finalAnswer: "a lease is a promise"));
+        Assert.AreEqual(Appended(4), await runs.AppendAsync(_sessionId, "p1", 3, "stream.end", "", finalAnswer: "a lease is a promise"));
 
         Assert.IsTrue((await runs.GetAsync(_sessionId, "p1"))!.Done);
         var turns = (await Db.ListRangeAsync(SessionKeys.Context(_sessionId)))
@@ -159,8 +175,8 @@ public sealed class RunStoreTests : RedisStoreTestBase
 
         Time.Advance(JustPastTheLease);
 
-        Assert.AreEqual(-1, await Runs().TryTakeOverAsync(_sessionId, "p1"));
-        Assert.AreEqual(-1, await Runs().TryTakeOverAsync(_sessionId, "never-started"));
+        Assert.AreEqual(TakeOverResult.FinishedOrGone, await Runs().TryTakeOverAsync(_sessionId, "p1"));
+        Assert.AreEqual(TakeOverResult.FinishedOrGone, await Runs().TryTakeOverAsync(_sessionId, "never-started"));
     }
 
     [TestMethod]
@@ -183,8 +199,12 @@ public sealed class RunStoreTests : RedisStoreTestBase
         Time.Advance(ResumeWindow + TimeSpan.FromSeconds(1));
         Assert.AreEqual(AttachStatus.Expired, (await Sessions().AttachAsync(_sessionId, Owner, 0, "c2")).Status);
 
-        Assert.AreEqual(-2, await runs.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null));
+        Assert.AreEqual(new AppendResult(AppendStatus.SessionGone), await runs.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null));
     }
+
+    private static readonly AppendResult LeaseLost = new(AppendStatus.LeaseLost);
+
+    private static AppendResult Appended(long seq) => new(AppendStatus.Appended, seq);
 
     private sealed record Turn(string Role, string RunId, string Text);
 }

@@ -6,9 +6,6 @@ namespace AspireResilience.UnitTests.Client;
 [TestClass]
 public sealed class ResilientSessionTests
 {
-    private const string Welcome = """{"type":"welcome","sessionId":"s1","resumed":false,"epoch":"e1","replayCount":0,"heartbeatMs":0,"tokenExpiresAt":0,"resumeWindowSec":60}""";
-    private const string Resumed = """{"type":"welcome","sessionId":"s1","resumed":true,"epoch":"e1","replayCount":0,"heartbeatMs":0,"tokenExpiresAt":0,"resumeWindowSec":60}""";
-
     [TestMethod]
     [DataRow("disposed")]
     [DataRow("invalid-state")]
@@ -21,15 +18,9 @@ public sealed class ResilientSessionTests
             "invalid-state" => new InvalidOperationException("aborted"),
             _ => new WebSocketException(WebSocketError.ConnectionClosedPrematurely),
         };
-        var sockets = new Queue<ScriptedServerSocket>([new(Welcome, failure), new(Resumed, null)]);
+        var sockets = new Queue<ScriptedServerSocket>([new(ScriptedSession.Welcome(resumed: false), failure), new(ScriptedSession.Welcome(resumed: true), null)]);
         var second = sockets.Last();
-        await using var session = await ResilientSession.ConnectAsync(new ResilientSessionOptions
-        {
-            Endpoint = new Uri("ws://test/ws"),
-            AccessTokenProvider = (_, _) => ValueTask.FromResult("token"),
-            Connector = (_, _) => ValueTask.FromResult<WebSocket>(sockets.Dequeue()),
-            ReconnectBaseDelay = TimeSpan.Zero,
-        }, CancellationToken.None);
+        await using var session = await ScriptedSession.ConnectAsync(sockets);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var events = new List<ConnectionEvent>();

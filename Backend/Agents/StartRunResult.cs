@@ -1,0 +1,14 @@
+namespace AspireResilience.Backend.Agents;
+
+/// <summary>What <see cref="RunStore.StartAsync"/> did with a prompt.</summary>
+public enum StartRunResult
+{
+    /// <summary>A new run, leased to this process.</summary>
+    Started,
+
+    /// <summary>A run with this id exists (a re-sent prompt); its events are, or will be, in the outbox.</summary>
+    Duplicate,
+
+    /// <summary>The session is gone or belongs to someone else.</summary>
+    SessionGone,
+}

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using AspireResilience.Backend.Agents;
+using AspireResilience.Backend.Auth;
+using AspireResilience.Backend.Sessions;
+using AspireResilience.Backend.Telemetry;
+using AspireResilience.Protocol;
+using StackExchange.Redis;
+
+namespace AspireResilience.Backend.Gateway;
+
+/// <summary>
+/// A connection attached to its session, from just before the welcome to the teardown. It hears
+/// the session's channel (subscribed before the welcome goes out, so no append or takeover after
+/// it goes unnoticed), keeps the session going (<see cref="SessionUpkeep"/>) and answers the
+/// client's requests: prompts start runs, acks trim the outbox, refreshes replace the token.
+/// </summary>
+public sealed partial class SessionAttachment : IAsyncDisposable
+{
+    /// <summary><c>error.type</c> of a refresh with a valid token of another user.</summary>
+    private const string ForeignTokenError = "Foreign";
+
+    private readonly GatewayConnection _connection;
+    private readonly SessionStore _sessions;
+    private readonly AgentRunService _agentRuns;
+    private readonly AccessTokenValidator _tokens;
+    private readonly int _maxPromptChars;
+    private readonly SessionUpkeep _upkeep;
+    private SessionSubscription? _subscription;
+
+    private SessionAttachment(GatewayConnection connection, string sessionId, TokenIdentity identity, SessionStore sessions,
+        AgentRunService agentRuns, AccessTokenValidator tokens, int maxPromptChars, SessionUpkeep upkeep)
+    {
+        _connection = connection;
+        SessionId = sessionId;
+        Identity = identity;
+        _sessions = sessions;
+        _agentRuns = agentRuns;
+        _tokens = tokens;
+        _maxPromptChars = maxPromptChars;
+        _upkeep = upkeep;
+    }
+
+    public string SessionId { get; }
+
+    /// <summary>The token in force; a refresh replaces it.</summary>
+    public TokenIdentity Identity { get; private set; }
+
+    /// <summary>Attaches <paramref name="connection"/> to the session the handshake chose; send the welcome only after this returns.</summary>
+    public static async Task<SessionAttachment> AttachAsync(
+        GatewayConnection connection, HandshakeOutcome outcome, SessionStore sessions, AgentRunService agentRuns,
+        AccessTokenValidator tokens, ISubscriber subscriber, GatewayOptions options, TimeSpan clockSkew, TimeProvider time, ILogger logger)
+    {
+        var sessionId = outcome.Welcome!.SessionId;
+        var upkeep = new SessionUpkeep(sessions, connection.Sender, options, clockSkew, time, logger,
+            connection.Id, sessionId, outcome.NextSeq, connection.CloseAsync);
+        var attachment = new SessionAttachment(connection, sessionId, outcome.Identity!, sessions, agentRuns, tokens, options.MaxPromptChars, upkeep);
+        attachment._subscription = await SessionSubscription.SubscribeAsync(subscriber, sessionId, connection.Id, upkeep.Wake, attachment.OnSuperseded);
+        return attachment;
+    }
+
+    public Task RunUpkeepAsync(CancellationToken cancellationToken) => _upkeep.RunAsync(Identity.ExpiresAt, cancellationToken);
+
+    [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$")]
+    private static partial Regex PromptIdFormat();
+
+    public async Task OnPromptAsync(PromptMessage prompt)
+    {
+        if (!PromptIdFormat().IsMatch(prompt.Id) || prompt.Text.Length == 0 || prompt.Text.Length > _maxPromptChars)
+        {
+            await _connection.RejectFrameAsync(ErrorCodes.InvalidMessage,
+                $"prompt id must match [A-Za-z0-9._:-]{{1,64}} and text be 1..{_maxPromptChars} characters");
+            return;
+        }
+        // Started runs here; a duplicate's events are (or will be) in the outbox already.
+        if (await _agentRuns.StartAsync(SessionId, Identity.Subject, prompt.Id, prompt.Text) == StartRunResult.SessionGone)
+        {
+            // The store lost the session under us (e.g. Redis restarted empty): a reconnect
+            // tells the client so with resumed:false.
+            await _connection.CloseAsync(CloseCodes.TryAgainLater, "session no longer exists");
+        }
+    }
+
+    public async Task OnAckAsync(AckMessage ack)
+    {
+        // Acks come several times a second while events flow: as children of ws.connection their
+        // Redis spans would pile up for the connection's whole life (the instrumentation keeps a
+        // parent's commands until it ends). Outside any span they make no trace at all.
+        Activity.Current = null;
+        if (ack.Seq < 0 || !await _sessions.AckAsync(SessionId, ack.Seq))
+        {
+            await _connection.RejectFrameAsync(ErrorCodes.InvalidAck, "ack seq is beyond the last event sent");
+        }
+    }
+
+    public async Task OnRefreshAsync(RefreshMessage refresh, CancellationToken cancellationToken)
+    {
+        using var activity = BackendTelemetry.Source.StartActivity(SpanNames.TokenRefresh);
+        activity?.SetTag(SpanAttributes.SessionId, SessionId);
+        var check = await _tokens.ValidateAsync(refresh.Token, cancellationToken);
+        var foreign = check.Identity is { } other && other.Subject != Identity.Subject;
+        if (check.Identity is null || foreign)
+        {
+            activity?.SetTag(SpanAttributes.ErrorType, foreign ? ForeignTokenError : check.Failure.ToString());
+            activity?.SetStatus(ActivityStatusCode.Error, "token rejected");
+        }
+        if (check.Failure == TokenFailure.Revoked || foreign)
+        {
+            await _connection.CloseAsync(CloseCodes.Forbidden, "token revoked or of another user");
+            return;
+        }
+        if (check.Identity is null)
+        {
+            // The old token stays in force until its own expiry.
+            await _connection.RejectFrameAsync(ErrorCodes.InvalidToken, "refresh token is invalid or expired");
+            return;
+        }
+        Identity = check.Identity;
+        await _connection.Sender.SendAsync(new RefreshedMessage(check.Identity.ExpiresAt.ToUnixTimeMilliseconds()), cancellationToken);
+        _upkeep.Rearm(check.Identity.ExpiresAt);
+    }
+
+    /// <summary>Whether a revocation of <paramref name="familyId"/> or <paramref name="tokenId"/> hits the token in force.</summary>
+    public bool IsRevokedBy(string? familyId, string? tokenId) =>
+        (familyId is not null && familyId == Identity.FamilyId) || (tokenId is not null && tokenId == Identity.TokenId);
+
+    /// <summary>A newer connection attached to the session (called on a Redis thread, hence the explicit parent span).</summary>
+    private void OnSuperseded()
+    {
+        using var activity = _connection.Trace.StartChild(SpanNames.SessionSuperseded);
+        activity?.SetTag(SpanAttributes.SessionId, SessionId);
+        _ = _connection.CloseAsync(CloseCodes.Superseded, "superseded by a newer connection");
+    }
+
+    /// <summary>Stops listening and detaches, so the resume window starts now.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_subscription is not null)
+            {
+                await _subscription.DisposeAsync();
+            }
+            await _sessions.DetachAsync(SessionId, _connection.Id);
+        }
+        catch (RedisException)
+        {
+            // The resume window is measured from the last activity Redis saw; nothing else to do.
+        }
+    }
+}

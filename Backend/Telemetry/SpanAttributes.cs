@@ -1,0 +1,21 @@
+namespace AspireResilience.Backend.Telemetry;
+
+/// <summary>
+/// The backend's span attribute names. OpenTelemetry semantic-convention names where one exists
+/// (<c>session.id</c>, <c>error.type</c>), otherwise namespaced by what they describe.
+/// </summary>
+public static class SpanAttributes
+{
+    public const string SessionId = "session.id";
+    public const string SessionResumed = "session.resumed";
+    public const string SessionReplayCount = "session.replay.count";
+    public const string SessionResumeReason = "session.resume.reason";
+    public const string WsConnectionId = "ws.connection.id";
+    public const string WsCloseCode = "ws.close.code";
+    public const string AgentRunId = "agent.run.id";
+    public const string AgentRunResumedAtIndex = "agent.run.resumed_at_index";
+    public const string AgentRunAbandoned = "agent.run.abandoned";
+
+    /// <summary>Why an operation failed, low-cardinality (here: the <c>TokenFailure</c> of a rejected token).</summary>
+    public const string ErrorType = "error.type";
+}

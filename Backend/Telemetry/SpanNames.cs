@@ -1,0 +1,22 @@
+namespace AspireResilience.Backend.Telemetry;
+
+/// <summary>The backend's span names (docs/architecture.md, Traces).</summary>
+public static class SpanNames
+{
+    /// <summary>One WebSocket connection, from the accepted socket to its close (Server).</summary>
+    public const string WsConnection = "ws.connection";
+
+    /// <summary>Token check, attach and welcome; child of <see cref="WsConnection"/>.</summary>
+    public const string SessionHello = "session.hello";
+
+    /// <summary>The resume decision; child of <see cref="SessionHello"/>, only when the hello names a session.</summary>
+    public const string SessionResume = "session.resume";
+
+    public const string SessionSuperseded = "session.superseded";
+    public const string TokenRefresh = "token.refresh";
+    public const string WsClose = "ws.close";
+    public const string AgentRun = "agent.run";
+
+    /// <summary>A run adopted after its owner went silent: a root, one trace per recovery.</summary>
+    public const string AgentRunRecover = "agent.run.recover";
+}
