@@ -1,4 +1,5 @@
 global using Aspire.Hosting.Testing;
+global using AspireResilience.Client;
 global using AspireResilience.Contracts;
 global using AspireResilience.E2ETests.Infrastructure;
 global using AspireResilience.TestSupport;

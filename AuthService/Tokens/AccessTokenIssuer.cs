@@ -66,17 +66,17 @@ public sealed class AccessTokenIssuer(SigningKeyStore keys, IOptionsMonitor<Auth
     /// <summary>The rules a verifier of our tokens should apply (the Backend mirrors them).</summary>
     public static TokenValidationParameters CreateValidationParameters(
         IEnumerable<SigningKey> signingKeys, AuthOptions settings, TimeProvider timeProvider) => new()
-    {
-        ValidIssuer = settings.Issuer,
-        ValidAudience = settings.Audience,
-        IssuerSigningKeys = signingKeys.Select(key => key.SecurityKey).ToList(),
-        ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
-        ClockSkew = ClockSkew,
-        RequireExpirationTime = true,
-        RequireSignedTokens = true,
-        // The handler would read the system clock; this keeps validation on the injected one.
-        LifetimeValidator = (notBefore, expires, _, _) => IsWithinLifetime(notBefore, expires, timeProvider.GetUtcNow(), ClockSkew),
-    };
+        {
+            ValidIssuer = settings.Issuer,
+            ValidAudience = settings.Audience,
+            IssuerSigningKeys = signingKeys.Select(key => key.SecurityKey).ToList(),
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            ClockSkew = ClockSkew,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            // The handler would read the system clock; this keeps validation on the injected one.
+            LifetimeValidator = (notBefore, expires, _, _) => IsWithinLifetime(notBefore, expires, timeProvider.GetUtcNow(), ClockSkew),
+        };
 
     /// <summary>exp is required; nbf optional; both widened by <paramref name="clockSkew"/>.</summary>
     public static bool IsWithinLifetime(DateTime? notBefore, DateTime? expires, DateTimeOffset now, TimeSpan clockSkew) =>

@@ -1,5 +1,4 @@
 using AspireResilience.ChaosProxy.Client;
-using AspireResilience.Client;
 
 namespace AspireResilience.E2ETests.Suite01_Reconnection;
 

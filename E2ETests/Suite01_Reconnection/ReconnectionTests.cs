@@ -140,14 +140,19 @@ public sealed class ReconnectionTests : E2ETest<SharedEnvironment>
         var reconnect = await Env.ClientSpans.WaitForAsync(
             a => a.OperationName == "client.reconnect" && (string?)a.GetTagItem("session.id") == sessionId, Timeouts.Default);
         var traceId = reconnect.TraceId.ToHexString();
-        // The backend's hello is a child of the client's reconnect span: one distributed trace.
-        var hello = await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, traceId, "session.hello", Timeouts.Telemetry,
-            span => span.ParentSpanId == reconnect.SpanId.ToHexString());
+        // One distributed trace: the client's reconnect → the backend's connection → its short hello → the resume.
+        var hello = await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, traceId, "session.hello", Timeouts.Telemetry);
         var resume = await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, traceId, "session.resume", Timeouts.Telemetry,
             span => span.ParentSpanId == hello.SpanId);
-
-        Assert.AreEqual("true", resume.Attributes["resumed"]);
+        Assert.AreEqual("true", resume.Attributes["session.resumed"]);
         Budget.AssertWithin("disconnect → resumed (backend alive): client.reconnect", reconnect.Duration, ResumeBudget, "client.reconnect span");
         Budget.AssertWithin("disconnect → resumed (backend alive): session.resume", resume.Duration, ResumeBudget, "backend session.resume span");
+
+        // The connection span is exported when the connection ends: it parents the hello, under the client's reconnect.
+        await client.DisposeAsync();
+        var connection = await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, traceId, "ws.connection", Timeouts.Telemetry,
+            span => span.ParentSpanId == reconnect.SpanId.ToHexString());
+        Assert.AreEqual(connection.SpanId, hello.ParentSpanId, "session.hello is a child of ws.connection");
+        Assert.IsLessThan(connection.Duration, hello.Duration, "the hello is short; the connection lasts");
     }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
-using AspireResilience.Client;
 using AspireResilience.Protocol;
 
 namespace AspireResilience.E2ETests.Suite04_ExpiredToken;
@@ -49,7 +48,7 @@ public sealed class TokenValidationTests : E2ETest<SharedEnvironment>
         // Nothing was attached: the Backend's hello stopped at the token, no session.resume under it…
         var traceId = attempt.TraceId.ToHexString();
         var hello = await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, traceId, "session.hello", Timeouts.Telemetry);
-        Assert.AreEqual("Expired", hello.Attributes.GetValueOrDefault("token.failure"));
+        Assert.AreEqual("Expired", hello.Attributes.GetValueOrDefault("error.type"));
         var trace = await Env.Telemetry.GetSpansAsync(ResourceNames.Backend, traceId, Timeouts.Token());
         Assert.IsFalse(trace.Any(s => s.Name == "session.resume"), "an expired hello must not reach the session store");
         // …and the owner's live connection was not superseded.
@@ -120,12 +119,12 @@ public sealed class TokenValidationTests : E2ETest<SharedEnvironment>
         // One reconnect: its first hello was refused as expired, its second resumed the session.
         var reconnect = await Env.ClientSpans.WaitForAsync(
             a => a.OperationName == "client.reconnect" && (string?)a.GetTagItem("session.id") == sessionId, Timeouts.Default);
-        Assert.AreEqual(2, reconnect.GetTagItem("attempts"));
+        Assert.AreEqual(2, reconnect.GetTagItem(ClientTelemetry.ReconnectAttempts));
         var traceId = reconnect.TraceId.ToHexString();
         await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, traceId, "session.hello", Timeouts.Telemetry,
-            s => s.Attributes.GetValueOrDefault("token.failure") == "Expired");
+            s => s.Attributes.GetValueOrDefault("error.type") == "Expired");
         await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, traceId, "session.resume", Timeouts.Telemetry,
-            s => s.Attributes.GetValueOrDefault("resumed") == "true");
+            s => s.Attributes.GetValueOrDefault("session.resumed") == "true");
     }
 
     [TestMethod]

@@ -34,10 +34,10 @@ public sealed class BackendKillTests : E2ETest<Suite05Environment>
         Assert.AreEqual(sessionId, session.SessionId, "the same session, resumed");
         var reconnect = await Env.ClientSpans.WaitForAsync(
             a => a.OperationName == "client.reconnect" && (string?)a.GetTagItem("session.id") == sessionId, Timeouts.Default);
-        Assert.AreEqual(true, reconnect.GetTagItem("resumed"));
+        Assert.AreEqual(true, reconnect.GetTagItem(ClientTelemetry.SessionResumed));
         var recovered = await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, null, "agent.run.recover", Timeouts.Telemetry,
             span => span.Attributes.GetValueOrDefault("session.id") == sessionId);
-        Assert.AreEqual("during", recovered.Attributes["run.id"], "the restarted process adopted the run from its checkpoint");
+        Assert.AreEqual("during", recovered.Attributes["agent.run.id"], "the restarted process adopted the run from its checkpoint");
         Budget.AssertWithin("backend SIGKILL → resumed (restart): client.reconnect", reconnect.Duration, KillRecoveryBudget, "client.reconnect span");
 
         await session.SendPromptAsync("after", "still there?", Timeouts.Token());

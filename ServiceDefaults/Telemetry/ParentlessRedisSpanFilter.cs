@@ -12,7 +12,7 @@ namespace AspireResilience.ServiceDefaults.Telemetry;
 /// unrecorded activities. Redis commands made inside a span (a hello, a run) stay its children.
 /// </summary>
 /// <remarks>
-/// It must run before the exporter: processors run in <see cref="BaseProcessor{T}.PipelineWeight"/>
+/// It must run before the exporter: processors run in <c>PipelineWeight</c>
 /// order, and <c>UseOtlpExporter</c> gives its processor weight 10,000 (this one keeps 0). The
 /// instrumentation has a filter option of its own, but the copy Aspire ships is internal.
 /// </remarks>

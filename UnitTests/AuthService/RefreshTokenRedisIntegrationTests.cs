@@ -1,6 +1,4 @@
 using System.Diagnostics.Metrics;
-using AspireResilience.Contracts;
-using System.Text.Json;
 using AspireResilience.AuthService;
 using AspireResilience.AuthService.RefreshTokens;
 using AspireResilience.AuthService.Requests;
@@ -9,6 +7,7 @@ using AspireResilience.AuthService.Signing;
 using AspireResilience.AuthService.Telemetry;
 using AspireResilience.AuthService.Tokens;
 using AspireResilience.AuthService.Users;
+using AspireResilience.Contracts;
 using AspireResilience.UnitTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,6 @@
 using AspireResilience.Backend.Agents;
 using AspireResilience.Backend.Auth;
 using AspireResilience.Backend.Gateway;
-using AspireResilience.Backend.Sessions;
 using AspireResilience.Protocol;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
