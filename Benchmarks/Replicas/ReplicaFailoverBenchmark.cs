@@ -61,8 +61,8 @@ internal sealed class ReplicaFailoverBenchmark : IBenchmark
             var noticed = reconnects.Select(a => (a.StartTimeUtc - killedAt).TotalMilliseconds).Order().ToArray();
             var resumed = reconnects.Select(a => (a.StartTimeUtc + a.Duration - killedAt).TotalMilliseconds).Order().ToArray();
             var failures = reconnects.SelectMany(a => a.Events).Where(e => e.Name == "attempt.failed")
-                .GroupBy(e => e.Tags.FirstOrDefault(t => t.Key == "error").Value?.ToString()).Select(g => $"{g.Key}×{g.Count()}");
-            var attempts = reconnects.Select(a => Convert.ToInt32(a.GetTagItem("attempts") ?? a.GetTagItem("reconnect.attempts") ?? 0, CultureInfo.InvariantCulture));
+                .GroupBy(e => e.Tags.FirstOrDefault(t => t.Key == ClientTelemetry.ErrorType).Value?.ToString()).Select(g => $"{g.Key}×{g.Count()}");
+            var attempts = reconnects.Select(a => Convert.ToInt32(a.GetTagItem(ClientTelemetry.ReconnectAttempts) ?? 0, CultureInfo.InvariantCulture));
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {k + 1} | {reconnects.Length} | {P(noticed, 0.5):F0}/{P(noticed, 1):F0} | {P(resumed, 0.5):F0} / {P(resumed, 0.99):F0} / {P(resumed, 1):F0} | {attempts.DefaultIfEmpty().Max()} | {string.Join(", ", failures)} |");
             Console.Error.WriteLine(text.ToString().Split('\n')[^2]);

@@ -69,7 +69,7 @@ public sealed class TokenValidationTests : E2ETest<SharedEnvironment>
     public async Task ClientRefreshesAfter4001AndReceivesEventsProducedMeanwhileExactlyOnce()
     {
         const string prompt = "an answer produced while the client is away";
-        var reference = await UninterruptedAnswerAsync(prompt);
+        var reference = await ReferenceAnswers.UninterruptedAsync(Env, prompt);
 
         var (name, password) = Env.Users.Next();
         var tokens = new UserTokens(Env.Tokens, name, password);
@@ -101,7 +101,7 @@ public sealed class TokenValidationTests : E2ETest<SharedEnvironment>
             if (cut || e.Index != 3) return;
             cut = true;
             runEnded = Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, null, "agent.run", Timeouts.Telemetry,
-                s => s.Attributes.GetValueOrDefault("session.id") == sessionId && s.Attributes.GetValueOrDefault("run.id") == "away");
+                s => s.Attributes.GetValueOrDefault("session.id") == sessionId && s.Attributes.GetValueOrDefault("agent.run.id") == "away");
             presentNext = _forge.Create(name, expires: Now.AddSeconds(-30));
             session.AbortConnection();
         });
@@ -322,12 +322,5 @@ public sealed class TokenValidationTests : E2ETest<SharedEnvironment>
         {
             Assert.IsTrue(change is Welcomed { Generation: 1 }, $"the live connection was disturbed: {change}");
         }
-    }
-
-    private static async Task<string> UninterruptedAnswerAsync(string prompt)
-    {
-        await using var client = await SessionFactory.ConnectAsync(Env);
-        await client.Session.SendPromptAsync("reference", prompt, Timeouts.Token());
-        return (await client.Session.ReadAnswerAsync("reference", expectedFirstSeq: 1)).Text;
     }
 }
