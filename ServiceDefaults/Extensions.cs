@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AspireResilience.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -91,6 +92,15 @@ public static class Extensions
 
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        // Probes run outside any trace. Their request spans are filtered out, but the Redis PING
+        // of the health check would still be exported under that unexported parent: a stray
+        // trace per probe (the AppHost probes every 30 s). Without a parent, the PING is one of
+        // the parentless Redis spans ParentlessRedisSpanFilter drops.
+        app.Use((context, next) =>
+        {
+            if (IsHealthProbe(context.Request.Path)) Activity.Current = null;
+            return next(context);
+        });
         // Health endpoints are mapped in every environment: the AppHost and the E2E suite
         // gate on them. They reveal nothing but Healthy/Unhealthy.
         app.MapHealthChecks(HealthEndpointPath);
@@ -100,4 +110,7 @@ public static class Extensions
         });
         return app;
     }
+
+    private static bool IsHealthProbe(PathString path) =>
+        path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments(AlivenessEndpointPath);
 }
