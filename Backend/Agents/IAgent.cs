@@ -6,7 +6,3 @@ public interface IAgent
 {
     IReadOnlyList<string> Answer(AgentRequest request);
 }
-
-/// <param name="Prompt">The user's text.</param>
-/// <param name="History">How many context entries (prompts and answers) preceded this prompt.</param>
-public sealed record AgentRequest(string Prompt, int History);

@@ -5,13 +5,6 @@ using AspireResilience.Protocol;
 
 namespace AspireResilience.Backend.Gateway;
 
-/// <summary>One whole client message, or the close code its shape calls for.</summary>
-public readonly record struct Frame(ReadOnlyMemory<byte> Text, int? CloseCode, bool PeerClosed)
-{
-    public static Frame Closed => new(default, null, true);
-    public static Frame Reject(int code) => new(default, code, false);
-}
-
 /// <summary>
 /// Reads complete text messages with a size limit. Binary frames, invalid UTF-8 and oversize
 /// messages map to their close codes (1003, 1007, 1009) before any parsing happens.
