@@ -24,7 +24,13 @@ public sealed partial class ResilientSession : IAsyncDisposable
     private int _generation;
     private int _heartbeatMs;
 
-    private ResilientSession(ResilientSessionOptions options) => _options = options;
+    private readonly EndpointRotation _endpoints;
+
+    private ResilientSession(ResilientSessionOptions options)
+    {
+        _options = options;
+        _endpoints = new EndpointRotation(options.Endpoint, options.AlternateEndpoints);
+    }
 
     /// <summary>The current session id (a failed resume replaces it with a fresh one).</summary>
     public string SessionId { get; private set; } = "";
@@ -63,7 +69,19 @@ public sealed partial class ResilientSession : IAsyncDisposable
             (session.SessionId, session._lastSeq, session.Epoch) = (r.Id, r.LastSeq, r.Epoch ?? "");
         }
         using var activity = ClientTelemetry.Source.StartActivity("client.connect", ActivityKind.Client);
-        var outcome = await session.HandshakeAsync(activity, forceRefresh: false, cancellationToken);
+        (int? CloseCode, string Reason) outcome;
+        while (true)
+        {
+            try
+            {
+                outcome = await session.HandshakeAsync(activity, forceRefresh: false, cancellationToken);
+                break;
+            }
+            catch (Exception ex) when (EndpointRotation.IsRefusal(ex) && session._endpoints.Refused())
+            {
+                // Nobody listens there: the next address, at once.
+            }
+        }
         if (outcome.CloseCode is { } code)
         {
             throw new SessionClosedException(code, outcome.Reason);
@@ -135,9 +153,16 @@ public sealed partial class ResilientSession : IAsyncDisposable
         var started = _options.TimeProvider.GetTimestamp();
         var forceRefresh = code == CloseCodes.TokenExpired;
         var retryAfter = code == CloseCodes.TooManyReconnects && long.TryParse(reason, out var ms) ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
+        // The server going away means another process serves (or soon will): go at once.
+        var baseDelay = code == CloseCodes.GoingAway ? _options.GoingAwayReconnectDelay : _options.ReconnectBaseDelay;
+        var backoff = 0;
+        var waitFirst = true;
         for (var attempt = 1; !_disposed.IsCancellationRequested; attempt++)
         {
-            var delay = ReconnectBackoff.NextDelay(attempt, _options.ReconnectBaseDelay, _options.ReconnectMaxDelay, _options.Random(), retryAfter);
+            var delay = waitFirst
+                ? ReconnectBackoff.NextDelay(++backoff, baseDelay, _options.ReconnectMaxDelay, _options.Random(), retryAfter)
+                : TimeSpan.Zero;
+            waitFirst = true;
             try
             {
                 await Task.Delay(delay, _options.TimeProvider, _disposed.Token);
@@ -161,6 +186,8 @@ public sealed partial class ResilientSession : IAsyncDisposable
                                        || (ex is OperationCanceledException && !_disposed.IsCancellationRequested))
             {
                 activity?.AddEvent(new ActivityEvent("attempt.failed", tags: new ActivityTagsCollection { [ClientTelemetry.ErrorType] = ex.GetType().Name }));
+                // A refusal moves to the next address; one not yet refused is tried without a delay.
+                if (EndpointRotation.IsRefusal(ex)) waitFirst = !_endpoints.Refused();
             }
         }
         return false;
@@ -171,7 +198,8 @@ public sealed partial class ResilientSession : IAsyncDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.HandshakeTimeout);
         var token = await _options.AccessTokenProvider(forceRefresh, timeout.Token);
-        var link = new SessionLink(await _options.Connector(_options.Endpoint, timeout.Token));
+        var link = new SessionLink(await _options.Connector(_endpoints.Current, timeout.Token));
+        _endpoints.Accepted();
         try
         {
             await link.SendAsync(new HelloMessage(token,

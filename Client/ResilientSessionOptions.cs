@@ -9,6 +9,13 @@ public sealed class ResilientSessionOptions
     public required Uri Endpoint { get; init; }
 
     /// <summary>
+    /// Other addresses of the same backend (e.g. each replica's own), tried in turn when the
+    /// current one refuses the connection: a dead replica's port refuses at once, so its clients
+    /// move to a live one without waiting out a backoff. Defaults to none.
+    /// </summary>
+    public IReadOnlyList<Uri> AlternateEndpoints { get; init; } = [];
+
+    /// <summary>
     /// Supplies an access token. Called with <c>forceRefresh: true</c> when the current one was
     /// rejected as expired or the server warned of its expiry.
     /// </summary>
@@ -22,6 +29,13 @@ public sealed class ResilientSessionOptions
 
     /// <summary>First reconnect delay ceiling (doubles per attempt). Defaults to 100 ms.</summary>
     public TimeSpan ReconnectBaseDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// First reconnect delay ceiling after the server closed with 1001 (it is shutting down and
+    /// another process serves, or soon will): reconnect at once, with just enough jitter to spread
+    /// its clients. Doubles per attempt like the base delay. Defaults to 20 ms.
+    /// </summary>
+    public TimeSpan GoingAwayReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Largest reconnect delay. Defaults to 5 s.</summary>
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(5);

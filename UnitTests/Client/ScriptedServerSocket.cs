@@ -7,12 +7,13 @@ namespace AspireResilience.UnitTests.Client;
 /// A stand-in for the server end of one connection: answers the hello with <paramref name="welcomeJson"/>,
 /// then fails the next receive with <paramref name="failure"/> (or, when null, waits until cancelled).
 /// </summary>
-internal sealed class ScriptedServerSocket(string welcomeJson, Exception? failure) : WebSocket
+internal sealed class ScriptedServerSocket(string welcomeJson, Exception? failure, WebSocketCloseStatus? closeAfterWelcome = null) : WebSocket
 {
     private int _receives;
+    private WebSocketCloseStatus? _closeStatus;
 
     public List<string> Sent { get; } = [];
-    public override WebSocketCloseStatus? CloseStatus => null;
+    public override WebSocketCloseStatus? CloseStatus => _closeStatus;
     public override string? CloseStatusDescription => null;
     public override WebSocketState State => WebSocketState.Open;
     public override string? SubProtocol => null;
@@ -26,6 +27,11 @@ internal sealed class ScriptedServerSocket(string welcomeJson, Exception? failur
             return new WebSocketReceiveResult(bytes.Length, WebSocketMessageType.Text, endOfMessage: true);
         }
         if (failure is not null) throw failure;
+        if (closeAfterWelcome is { } status)
+        {
+            _closeStatus = status;
+            return new WebSocketReceiveResult(0, WebSocketMessageType.Close, endOfMessage: true, status, "");
+        }
         await Task.Delay(Timeout.Infinite, cancellationToken);
         throw new OperationCanceledException(cancellationToken);
     }
