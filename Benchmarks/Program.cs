@@ -1,10 +1,10 @@
 using AspireResilience.Benchmarks;
 using AspireResilience.Benchmarks.ChaosProxy;
-using AspireResilience.Benchmarks.Replicas;
+using AspireResilience.Benchmarks.Failover;
 using AspireResilience.Benchmarks.Resume;
 
 // One verb per benchmark: dotnet run -c Release --project Benchmarks -- <verb> [options]
-IBenchmark[] benchmarks = [new ChaosProxyBenchmark(), new ResumeBenchmark(), new ReplicaFailoverBenchmark()];
+IBenchmark[] benchmarks = [new ChaosProxyBenchmark(), new ResumeBenchmark(), new FailoverBenchmark()];
 
 var benchmark = benchmarks.FirstOrDefault(b => b.Verb == args.FirstOrDefault());
 if (benchmark is null)

@@ -30,8 +30,8 @@ internal sealed class ChaosProxyBenchmark : IBenchmark
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var roundTrips = ReadOption(args, "--round-trips", 20_000);
-        var bulkBytes = ReadOption(args, "--bulk-mib", 256) * 1024L * 1024L;
+        var roundTrips = BenchmarkArgs.Int(args, "--round-trips", 20_000);
+        var bulkBytes = BenchmarkArgs.Int(args, "--bulk-mib", 256) * 1024L * 1024L;
 
         using var servers = new LoopbackServers();
         using var telemetry = new ChaosProxyTelemetry();
@@ -165,9 +165,4 @@ internal sealed class ChaosProxyBenchmark : IBenchmark
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
-    private static int ReadOption(string[] args, string name, int defaultValue)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : defaultValue;
-    }
 }

@@ -27,8 +27,8 @@ internal sealed class ResumeBenchmark : IBenchmark
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var cycles = ReadOption(args, "--cycles", 300);
-        var restarts = ReadOption(args, "--restarts", 5);
+        var cycles = BenchmarkArgs.Int(args, "--cycles", 300);
+        var restarts = BenchmarkArgs.Int(args, "--restarts", 5);
         Console.Error.WriteLine("starting the AppHost...");
         var started = Stopwatch.GetTimestamp();
         await using var env = await TestEnvironment.StartAsync(new EnvironmentOptions
@@ -148,9 +148,4 @@ internal sealed class ResumeBenchmark : IBenchmark
         return text.ToString();
     }
 
-    private static int ReadOption(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
-    }
 }

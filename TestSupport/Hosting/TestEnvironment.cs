@@ -70,8 +70,12 @@ public sealed class TestEnvironment : IAsyncDisposable
     /// <summary>The Backend's WebSocket endpoint through ChaosProxy (the path clients use, so faults can be injected).</summary>
     public Uri BackendWebSocket => WebSocketUri(App.GetEndpoint(ResourceNames.Chaos, ChaosProxyNames.Endpoint(ChaosProxyNames.Backend)));
 
-    /// <summary>The Backend's own WebSocket endpoint, bypassing ChaosProxy.</summary>
+    /// <summary>The Backend's own WebSocket endpoint, bypassing ChaosProxy (with replicas: DCP's proxy in front of them).</summary>
     public Uri BackendWebSocketDirect => WebSocketUri(App.GetEndpoint(ResourceNames.Backend, "http"));
+
+    /// <summary>Each Backend replica's own WebSocket endpoint, in instance order: no proxy at all.</summary>
+    public IReadOnlyList<Uri> BackendReplicaWebSockets =>
+        [.. Faults.Instances(ResourceNames.Backend).Select(id => WebSocketUri(ResourceInstance.Read(App, ResourceNames.Backend, id).Address))];
 
     private static Uri WebSocketUri(Uri endpoint) => new UriBuilder("ws", endpoint.Host, endpoint.Port, "/ws").Uri;
 
