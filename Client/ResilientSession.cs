@@ -41,6 +41,9 @@ public sealed partial class ResilientSession : IAsyncDisposable
     /// <summary>The highest seq received in order.</summary>
     public long LastSeq => Interlocked.Read(ref _lastSeq);
 
+    /// <summary>The heartbeat interval the server asked for in its last <c>welcome</c> (zero: none).</summary>
+    public TimeSpan HeartbeatInterval => TimeSpan.FromMilliseconds(Volatile.Read(ref _heartbeatMs));
+
     /// <summary>Events that arrived again after a resume and were dropped.</summary>
     public long DuplicatesDropped { get; private set; }
 

@@ -31,22 +31,23 @@ internal sealed class FailoverBenchmark : IBenchmark
         var faults = BenchmarkArgs.Int(args, "--faults", 4);
         var rows = new List<(string Name, LongHistogram Histogram, string Notes)>();
 
-        await using (var env = await StartAsync(replicas: 2, sessions * 2, cancellationToken))
+        await using (var env = await StartAsync(replicas: 2, sessions * 3 * faults, cancellationToken))
         {
-            var replicas = env.BackendReplicaWebSockets;
+            // A restarted replica comes back on another port: each fault's fleet reads the addresses anew.
+            Func<int, (Uri, Uri[])> toReplicas = i => (env.BackendReplicaWebSockets[i % 2], [env.BackendReplicaWebSockets[(i + 1) % 2]]);
             rows.Add(await MeasureAsync("SIGKILL 1 of 2 replicas, clients via DCP's proxy", env, faults, cancellationToken,
-                Options(env, sessions, _ => (env.BackendWebSocketDirect, [])), KillAndStartAsync));
+                () => Options(env, sessions, _ => (env.BackendWebSocketDirect, [])), KillAndStartAsync));
             rows.Add(await MeasureAsync("SIGKILL 1 of 2 replicas, clients to the replicas (other as alternate)", env, faults, cancellationToken,
-                Options(env, sessions, i => (replicas[i % 2], [replicas[(i + 1) % 2]])), KillAndStartAsync));
+                () => Options(env, sessions, toReplicas), KillAndStartAsync));
             rows.Add(await MeasureAsync("graceful restart of 1 of 2 replicas, clients to the replicas", env, faults, cancellationToken,
-                Options(env, sessions, i => (replicas[i % 2], [replicas[(i + 1) % 2]])), RestartAsync));
+                () => Options(env, sessions, toReplicas), RestartAsync));
         }
-        await using (var env = await StartAsync(replicas: 1, sessions, cancellationToken))
+        await using (var env = await StartAsync(replicas: 1, sessions * faults, cancellationToken))
         {
             rows.Add(await MeasureAsync("SIGKILL + start of the only Backend process", env, faults, cancellationToken,
-                Options(env, sessions / 2, _ => (env.BackendWebSocketDirect, [])), KillAndStartAsync));
+                () => Options(env, sessions / 2, _ => (env.BackendWebSocketDirect, [])), KillAndStartAsync));
             rows.Add(await MeasureAsync("graceful restart of the only Backend process", env, faults, cancellationToken,
-                Options(env, sessions / 2, _ => (env.BackendWebSocketDirect, [])), RestartAsync));
+                () => Options(env, sessions / 2, _ => (env.BackendWebSocketDirect, [])), RestartAsync));
         }
 
         await BenchmarkReport.PublishAsync("failover.md", Render(rows, sessions, faults), cancellationToken);
@@ -76,17 +77,17 @@ internal sealed class FailoverBenchmark : IBenchmark
             };
         })];
 
-    /// <summary>Runs <paramref name="faults"/> faults, alternating between instances, each after the fleet has recovered from the last.</summary>
+    /// <summary>Runs <paramref name="faults"/> faults, alternating between instances, each on a freshly connected fleet.</summary>
     private static async Task<(string, LongHistogram, string)> MeasureAsync(string name, TestEnvironment env, int faults, CancellationToken cancellationToken,
-        List<ResilientSessionOptions> options, Func<TestEnvironment, string, Task<(DateTime At, Task Restored)>> fault)
+        Func<List<ResilientSessionOptions>> options, Func<TestEnvironment, string, Task<(DateTime At, Task Restored)>> fault)
     {
-        Console.Error.WriteLine($"{name}: {options.Count} sessions, {faults} faults...");
+        Console.Error.WriteLine($"{name}: {faults} faults...");
         var histogram = new LongHistogram(TimeStamp.Minutes(10), 3);
         var attempts = new List<int>();
-        await using var fleet = await SessionFleet.ConnectAsync(options, cancellationToken);
         var instances = env.Faults.Instances(ResourceNames.Backend);
         for (var f = 0; f < faults; f++)
         {
+            await using var fleet = await SessionFleet.ConnectAsync(options(), cancellationToken);
             env.ClientSpans.Clear();
             var before = fleet.DropCounts();
             var (faultAt, restored) = await fault(env, instances[f % instances.Count]);
@@ -101,6 +102,7 @@ internal sealed class FailoverBenchmark : IBenchmark
             }
             Console.Error.WriteLine($"  fault {f + 1}: {dropped} dropped, {reconnects.Length} resumed");
         }
+        Console.Error.WriteLine($"  p50 {histogram.GetValueAtPercentile(50) / 1000.0:F0} ms, p99 {histogram.GetValueAtPercentile(99) / 1000.0:F0} ms, max {histogram.GetMaxValue() / 1000.0:F0} ms");
         return (name, histogram, $"attempts max {attempts.DefaultIfEmpty().Max()}");
     }
 

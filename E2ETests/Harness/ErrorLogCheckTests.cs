@@ -34,7 +34,7 @@ public sealed class ErrorLogCheckTests : E2ETest<SharedEnvironment>
     {
         // The Backend answers the marker request, but the dashboard knows no instance by this name.
         var backend = ResourceInstance.Read(Env.App, ResourceNames.Backend, Env.Faults.Instances(ResourceNames.Backend)[0]);
-        using var reader = new ErrorLogReader(Env.Telemetry, [backend with { TelemetryName = "no-such-service" }], markerTimeout: TimeSpan.FromSeconds(3));
+        using var reader = new ErrorLogReader(Env.Telemetry, () => [backend with { TelemetryName = "no-such-service" }], markerTimeout: TimeSpan.FromSeconds(3));
 
         await Assert.ThrowsAsync<TimeoutException>(() => reader.ReadNewErrorsAsync(Timeouts.Token()));
     }

@@ -10,7 +10,7 @@ public sealed class MidStreamTests : E2ETest<SharedEnvironment>
     public async Task CutAtChunkKDeliversTheRestExactlyOnceAndTheAnswerIsIdentical()
     {
         const string prompt = "stream me an answer, please";
-        var reference = await ReferenceAnswers.UninterruptedAsync(Env, prompt);
+        var reference = (await ReferenceAnswers.UninterruptedAsync(Env, prompt)).Text;
 
         await using var client = await SessionFactory.ConnectAsync(Env);
         var session = client.Session;
@@ -36,7 +36,7 @@ public sealed class MidStreamTests : E2ETest<SharedEnvironment>
     public async Task SeveralCutsDuringOneAnswerStillDeliverItExactlyOnce()
     {
         const string prompt = "a long answer cut three times";
-        var reference = await ReferenceAnswers.UninterruptedAsync(Env, prompt);
+        var reference = (await ReferenceAnswers.UninterruptedAsync(Env, prompt)).Text;
 
         await using var client = await SessionFactory.ConnectAsync(Env);
         var session = client.Session;
@@ -58,7 +58,7 @@ public sealed class MidStreamTests : E2ETest<SharedEnvironment>
     {
         const string prompt = "keep going while redis blinks";
         ExpectErrors("StackExchange.Redis.ConnectionMultiplexer"); // the cut connections are reported, then re-established
-        var reference = await ReferenceAnswers.UninterruptedAsync(Env, prompt);
+        var reference = (await ReferenceAnswers.UninterruptedAsync(Env, prompt)).Text;
 
         await using var client = await SessionFactory.ConnectAsync(Env);
         var session = client.Session;

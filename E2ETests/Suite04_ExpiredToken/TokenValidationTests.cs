@@ -69,7 +69,7 @@ public sealed class TokenValidationTests : E2ETest<SharedEnvironment>
     public async Task ClientRefreshesAfter4001AndReceivesEventsProducedMeanwhileExactlyOnce()
     {
         const string prompt = "an answer produced while the client is away";
-        var reference = await ReferenceAnswers.UninterruptedAsync(Env, prompt);
+        var reference = (await ReferenceAnswers.UninterruptedAsync(Env, prompt)).Text;
 
         var (name, password) = Env.Users.Next();
         var tokens = new UserTokens(Env.Tokens, name, password);

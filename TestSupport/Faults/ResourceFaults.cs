@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using AspireResilience.TestSupport.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AspireResilience.TestSupport.Faults;
@@ -61,15 +62,46 @@ public sealed class ResourceFaults(DistributedApplication app, IReadOnlyDictiona
     /// <summary>The current process id of each instance of <paramref name="resource"/> (null while one has none).</summary>
     public IReadOnlyList<int?> Pids(string resource) => [.. Instances(resource).Select(Pid)];
 
+    /// <summary>Whether the instance's process is running (a killed or stopped one is not).</summary>
+    public bool IsRunning(string instance) =>
+        app.ResourceNotifications.TryGetCurrentState(instance, out var state) && state.Snapshot.State?.Text == KnownResourceStates.Running;
+
     /// <summary>The instance's current process id, or null while it has none.</summary>
     public int? Pid(string instance) =>
         app.ResourceNotifications.TryGetCurrentState(instance, out var state) ? Pid(state.Snapshot) : null;
 
     // A fresh pid proves the snapshot is the new process', not the stale healthy one of the old.
-    private Task WaitHealthyAsync(string resource, string instance, int previousPid) =>
-        app.ResourceNotifications.WaitForResourceAsync(resource,
+    // With replicas, Aspire's health check goes through DCP's shared proxy, so "healthy" may be
+    // the other replica answering: a project instance is ready when its own address answers.
+    private async Task WaitHealthyAsync(string resource, string instance, int previousPid)
+    {
+        var ready = await app.ResourceNotifications.WaitForResourceAsync(resource,
             e => e.ResourceId == instance && Pid(e.Snapshot) is { } pid && pid != previousPid && e.Snapshot.HealthStatus == HealthStatus.Healthy,
             Timeouts.Token(Timeouts.StartStop));
+        if (ready.Snapshot.EnvironmentVariables.Any(e => e.Name == "ASPNETCORE_URLS"))
+        {
+            await WaitAnswersAsync(ResourceInstance.Read(app, resource, instance).Address);
+        }
+    }
+
+    private static async Task WaitAnswersAsync(Uri address)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var cancel = Timeouts.Token(Timeouts.StartStop);
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri(address, "/health"), cancel);
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancel);
+        }
+    }
 
     private string SingleInstance(string resource) => Instances(resource) is [var only]
         ? only

@@ -16,15 +16,18 @@ namespace AspireResilience.TestSupport.Hosting;
 /// dead exporter) fails the read instead of passing as "no errors".
 /// </summary>
 /// <param name="telemetry">The dashboard the services export to.</param>
-/// <param name="instances">Every instance whose log is read: each replica of each service, reached at its own address.</param>
+/// <param name="instances">
+/// Every instance whose log is read — each replica of each service, reached at its own address —
+/// looked up at each read: a restarted replica comes back on another port.
+/// </param>
 /// <param name="markerTimeout">How long a marker may take to show before the read fails (default 20 s).</param>
-public sealed class ErrorLogReader(DashboardTelemetry telemetry, IReadOnlyList<ResourceInstance> instances, TimeSpan? markerTimeout = null)
+public sealed class ErrorLogReader(DashboardTelemetry telemetry, Func<IReadOnlyList<ResourceInstance>> instances, TimeSpan? markerTimeout = null)
     : IDisposable
 {
     private const string HostingLogCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
     private readonly TimeSpan _markerTimeout = markerTimeout ?? TimeSpan.FromSeconds(20);
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private readonly Dictionary<string, DateTimeOffset> _readUpTo = instances.ToDictionary(i => i.Id, _ => DateTimeOffset.MinValue);
+    private readonly Dictionary<string, DateTimeOffset> _readUpTo = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>
@@ -42,7 +45,7 @@ public sealed class ErrorLogReader(DashboardTelemetry telemetry, IReadOnlyList<R
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var reads = await Task.WhenAll(instances.Select(i => ReadInstanceAsync(i, cancellationToken)));
+            var reads = await Task.WhenAll(instances().Select(i => ReadInstanceAsync(i, cancellationToken)));
             return [.. reads.SelectMany(r => r)];
         }
         finally
@@ -60,8 +63,12 @@ public sealed class ErrorLogReader(DashboardTelemetry telemetry, IReadOnlyList<R
         var marker = await LeaveMarkerAsync(instance, cancellationToken);
         var errors = await telemetry.GetLogsAsync(instance.TelemetryName, "Error", traceId: null, cancellationToken)
             ?? throw new InvalidOperationException($"the dashboard no longer knows '{instance.TelemetryName}'");
-        var since = _readUpTo[instance.Id];
-        _readUpTo[instance.Id] = marker;
+        DateTimeOffset since;
+        lock (_readUpTo)
+        {
+            since = _readUpTo.GetValueOrDefault(instance.Id, DateTimeOffset.MinValue);
+            _readUpTo[instance.Id] = marker;
+        }
         return [.. errors.Where(e => e.Time > since && e.Time <= marker)];
     }
 
@@ -72,8 +79,17 @@ public sealed class ErrorLogReader(DashboardTelemetry telemetry, IReadOnlyList<R
         using (var request = new HttpRequestMessage(HttpMethod.Get, new Uri(instance.Address, "/alive")))
         {
             request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-00");
-            using var response = await _http.SendAsync(request, cancellationToken);
-            response.EnsureSuccessStatusCode();
+            try
+            {
+                using var response = await _http.SendAsync(request, cancellationToken);
+                response.EnsureSuccessStatusCode();
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new InvalidOperationException(
+                    $"'{instance.Id}' did not answer its log marker at {instance.Address} ({ex.Message}): its errors cannot be read. "
+                    + "A test that stops an instance must start it again before it ends.", ex);
+            }
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -42,7 +42,7 @@ public sealed class TestEnvironment : IAsyncDisposable
         ChaosProxy = new ChaosProxyClient(_chaosHttp);
         Telemetry = new DashboardTelemetry(_dashboardHttp);
         Faults = new ResourceFaults(app, instances);
-        ErrorLog = new ErrorLogReader(Telemetry, [.. Services.SelectMany(s => instances[s].Select(id => ResourceInstance.Read(app, s, id)))]);
+        ErrorLog = new ErrorLogReader(Telemetry, () => [.. Services.SelectMany(s => instances[s].Select(id => ResourceInstance.Read(app, s, id)))]);
     }
 
     public DistributedApplication App { get; }

@@ -8,10 +8,18 @@ namespace AspireResilience.TestSupport.Sessions;
 /// </summary>
 public static class ReferenceAnswers
 {
-    public static async Task<string> UninterruptedAsync(TestEnvironment env, string prompt)
+    /// <param name="env">The environment.</param>
+    /// <param name="prompt">The prompt whose answer is wanted.</param>
+    /// <param name="earlierPrompts">Prompts sent (and answered) first, so the reference sees the same history as the session it is compared with.</param>
+    public static async Task<Answer> UninterruptedAsync(TestEnvironment env, string prompt, params string[] earlierPrompts)
     {
         await using var client = await SessionFactory.ConnectAsync(env);
+        for (var i = 0; i < earlierPrompts.Length; i++)
+        {
+            await client.Session.SendPromptAsync($"earlier-{i}", earlierPrompts[i], Timeouts.Token());
+            await client.Session.ReadAnswerAsync($"earlier-{i}");
+        }
         await client.Session.SendPromptAsync("reference", prompt, Timeouts.Token());
-        return (await client.Session.ReadAnswerAsync("reference", expectedFirstSeq: 1)).Text;
+        return await client.Session.ReadAnswerAsync("reference");
     }
 }

@@ -1,12 +1,18 @@
-
 namespace AspireResilience.E2ETests.Suite05_BackendRestart;
 
+/// <summary>
+/// Suite05 #1–4, #9, #11 with one Backend process: it restarts gracefully (1001), is SIGKILLed
+/// idle and mid-answer, restarts under 50 clients, and comes back reconfigured; sessions, their
+/// context and every answer survive, byte for byte.
+/// </summary>
 [TestClass]
 [TestCategory("Suite05")]
-public sealed class BackendKillTests : E2ETest<Suite05Environment>
+public sealed class SingleProcessRestartTests : E2ETest<Suite05Environment>
 {
+    // Measured here (Debug, whole suite): graceful restart → resumed 2.5–4.4 s, SIGKILL + start →
+    // resumed 3.4–5.2 s; one process must come back before anyone resumes. About 2x over the worst.
     private static readonly TimeSpan KillRecoveryBudget = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan GracefulRestartBudget = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan GracefulRestartBudget = TimeSpan.FromSeconds(9);
 
     [TestMethod]
     public async Task SigkillMidAnswerResumesOnTheRestartedProcessWithContextAndNothingLost()
@@ -29,7 +35,11 @@ public sealed class BackendKillTests : E2ETest<Suite05Environment>
         });
         await killed!;
 
+        var reference = await ReferenceAnswers.UninterruptedAsync(Env, prompt, "first turn");
+        Assert.AreEqual(reference.Text, answer.Text, "the recovered answer is byte-identical to an uninterrupted one");
+        Assert.HasCount(reference.Events.Count, answer.Events, "every event once: start, each chunk, end");
         Assert.AreEqual(0, session.GapsDetected);
+        Assert.AreEqual(0, session.DuplicatesDropped, "a killed process sent nothing twice");
         Assert.StartsWith("[context: 2 earlier messages]", answer.Text, "the run kept the context it started with");
         Assert.AreEqual(sessionId, session.SessionId, "the same session, resumed");
         var reconnect = await Env.ClientSpans.WaitForAsync(
@@ -66,6 +76,27 @@ public sealed class BackendKillTests : E2ETest<Suite05Environment>
             a => a.OperationName == "client.reconnect" && (string?)a.GetTagItem("session.id") == sessionId, Timeouts.Default);
         Budget.AssertWithin("graceful backend restart → resumed: client.reconnect", reconnect.Duration, GracefulRestartBudget, "client.reconnect span");
 
+        await session.SendPromptAsync("after", "still there?", Timeouts.Token());
+        var after = await session.ReadAnswerAsync("after", expectedFirstSeq: before.Events[^1].Seq + 1);
+        Assert.StartsWith("[context: 2 earlier messages]", after.Text);
+    }
+
+    [TestMethod]
+    public async Task SigkillOfAnIdleSessionsProcessIsNoticedAndTheSessionResumesOnTheRestartedOne()
+    {
+        await using var client = await SessionFactory.ConnectAsync(Env);
+        var session = client.Session;
+        await session.SendPromptAsync("before", "first turn", Timeouts.Token());
+        var before = await session.ReadAnswerAsync("before", expectedFirstSeq: 1);
+        await session.WaitForWelcomeAsync(generation: 1);
+
+        await KillAndStartBackendAsync();
+
+        var disconnect = await session.WaitForDisconnectAsync();
+        Assert.IsNull(disconnect.CloseCode, "a killed process sends no close frame: the socket just fails");
+        var welcome = await session.WaitForWelcomeAsync(generation: 2);
+        Assert.IsTrue(welcome.Resumed, $"resume failed: {welcome.Reason}");
+        Assert.AreEqual(0L, welcome.ReplayCount, "nothing was produced meanwhile");
         await session.SendPromptAsync("after", "still there?", Timeouts.Token());
         var after = await session.ReadAnswerAsync("after", expectedFirstSeq: before.Events[^1].Seq + 1);
         Assert.StartsWith("[context: 2 earlier messages]", after.Text);

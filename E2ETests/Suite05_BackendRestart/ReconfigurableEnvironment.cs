@@ -1,0 +1,28 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+
+namespace AspireResilience.E2ETests.Suite05_BackendRestart;
+
+/// <summary>
+/// One Backend process whose heartbeat interval a test changes between starts: Aspire evaluates
+/// environment callbacks at every start, so "set <see cref="HeartbeatInterval"/>, restart" is
+/// how a suite reconfigures a resource.
+/// </summary>
+public sealed class ReconfigurableEnvironment : IEnvironmentDefinition
+{
+    /// <summary>The Backend's default (appsettings.json): what the environment starts with and goes back to.</summary>
+    public static TimeSpan DefaultHeartbeat { get; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The heartbeat interval the Backend gets at its next start.</summary>
+    public static TimeSpan HeartbeatInterval { get; set; } = DefaultHeartbeat;
+
+    public static EnvironmentOptions Options => new()
+    {
+        Name = "suite05reconfigure",
+        BackendReplicas = 1,
+        Configure = builder => builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Backend)
+            .WithEnvironment(context => context.EnvironmentVariables["Gateway__HeartbeatInterval"] = HeartbeatInterval.ToString()),
+    };
+
+    public static bool Shared => false;
+}
