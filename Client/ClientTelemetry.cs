@@ -32,5 +32,11 @@ public static class ClientTelemetry
     /// <summary><c>error.type</c> (semantic convention) on the <c>attempt.failed</c> event: the exception type.</summary>
     public const string ErrorType = "error.type";
 
+    /// <summary>Event on <c>client.reconnect</c> at the start of each attempt, after its backoff: when the client really knocked.</summary>
+    public const string AttemptEvent = "reconnect.attempt";
+
+    /// <summary>Event on <c>client.reconnect</c> when an attempt failed (with <see cref="ErrorType"/>).</summary>
+    public const string AttemptFailedEvent = "attempt.failed";
+
     internal static readonly ActivitySource Source = new(Name);
 }

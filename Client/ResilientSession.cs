@@ -169,6 +169,7 @@ public sealed partial class ResilientSession : IAsyncDisposable
             try
             {
                 await Task.Delay(delay, _options.TimeProvider, _disposed.Token);
+                activity?.AddEvent(new ActivityEvent(ClientTelemetry.AttemptEvent));
                 var outcome = await HandshakeAsync(activity, forceRefresh, _disposed.Token);
                 if (outcome.CloseCode is null)
                 {
@@ -188,7 +189,7 @@ public sealed partial class ResilientSession : IAsyncDisposable
             catch (Exception ex) when (ex is WebSocketException or IOException or TimeoutException or JsonException or HttpRequestException
                                        || (ex is OperationCanceledException && !_disposed.IsCancellationRequested))
             {
-                activity?.AddEvent(new ActivityEvent("attempt.failed", tags: new ActivityTagsCollection { [ClientTelemetry.ErrorType] = ex.GetType().Name }));
+                activity?.AddEvent(new ActivityEvent(ClientTelemetry.AttemptFailedEvent, tags: new ActivityTagsCollection { [ClientTelemetry.ErrorType] = ex.GetType().Name }));
                 // A refusal moves to the next address; one not yet refused is tried without a delay.
                 if (EndpointRotation.IsRefusal(ex)) waitFirst = !_endpoints.Refused();
             }

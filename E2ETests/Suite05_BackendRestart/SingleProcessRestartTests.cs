@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace AspireResilience.E2ETests.Suite05_BackendRestart;
 
 /// <summary>
@@ -100,6 +102,46 @@ public sealed class SingleProcessRestartTests : E2ETest<Suite05Environment>
         await session.SendPromptAsync("after", "still there?", Timeouts.Token());
         var after = await session.ReadAnswerAsync("after", expectedFirstSeq: before.Events[^1].Seq + 1);
         Assert.StartsWith("[context: 2 earlier messages]", after.Text);
+    }
+
+    [TestMethod]
+    public async Task FiftyClientsAllResumeAfterAGracefulRestartAndTheirAttemptsAreSpreadByJitter()
+    {
+        const int count = 50;
+        var clients = new List<TestSession>();
+        try
+        {
+            for (var i = 0; i < count; i++) clients.Add(await SessionFactory.ConnectAsync(Env));
+            foreach (var client in clients) await client.Session.WaitForWelcomeAsync(generation: 1);
+
+            await Env.Faults.RestartAsync(ResourceNames.Backend);
+
+            var reconnects = new List<Activity>();
+            foreach (var client in clients)
+            {
+                var welcome = await client.Session.WaitForWelcomeAsync(generation: 2);
+                Assert.IsTrue(welcome.Resumed, $"resume failed: {welcome.Reason}");
+                var reconnect = await Env.ClientSpans.WaitForAsync(a => a.OperationName == "client.reconnect"
+                    && (string?)a.GetTagItem(ClientTelemetry.SessionId) == client.Session.SessionId, Timeouts.Default);
+                Budget.AssertWithin("graceful backend restart, 50 clients → resumed: client.reconnect", reconnect.Duration, GracefulRestartBudget, "client.reconnect span");
+                reconnects.Add(reconnect);
+            }
+
+            // After 1001 each client waits a random slice of GoingAwayReconnectDelay before it knocks
+            // again: the wait from noticing the close to the first attempt is the jitter itself.
+            var waits = reconnects.Select(r => (r.Events.First(e => e.Name == ClientTelemetry.AttemptEvent).Timestamp - r.StartTimeUtc).TotalMilliseconds).Order().ToArray();
+            var firstAttempts = reconnects.Select(r => r.Events.First(e => e.Name == ClientTelemetry.AttemptEvent).Timestamp).ToArray();
+            var start = firstAttempts.Min();
+            Console.WriteLine("first attempts per 5 ms after the earliest: " + string.Join(" ", firstAttempts
+                .GroupBy(t => (long)(t - start).TotalMilliseconds / 5 * 5).OrderBy(g => g.Key).Select(g => $"{g.Key}ms:{g.Count()}")));
+            Console.WriteLine("jitter waits (ms): " + string.Join(" ", waits.Select(w => w.ToString("F1", System.Globalization.CultureInfo.InvariantCulture))));
+            Assert.IsGreaterThan(10.0, waits[^1] - waits[0], "the clients' waits before their first attempt differ by more than 10 ms");
+            Assert.IsGreaterThan(count / 4, waits.Select(w => (long)w).Distinct().Count(), "the waits are spread over many milliseconds, not a few");
+        }
+        finally
+        {
+            foreach (var client in clients) await client.DisposeAsync();
+        }
     }
 
     private static async Task KillAndStartBackendAsync()
