@@ -99,6 +99,9 @@ public sealed class SingleProcessRestartTests : E2ETest<Suite05Environment>
         var welcome = await session.WaitForWelcomeAsync(generation: 2);
         Assert.IsTrue(welcome.Resumed, $"resume failed: {welcome.Reason}");
         Assert.AreEqual(0L, welcome.ReplayCount, "nothing was produced meanwhile");
+        var reconnect = await Env.ClientSpans.WaitForAsync(a => a.OperationName == "client.reconnect"
+            && (string?)a.GetTagItem(ClientTelemetry.SessionId) == session.SessionId, Timeouts.Default);
+        Budget.AssertWithin("backend SIGKILL, idle session → resumed (restart): client.reconnect", reconnect.Duration, KillRecoveryBudget, "client.reconnect span");
         await session.SendPromptAsync("after", "still there?", Timeouts.Token());
         var after = await session.ReadAnswerAsync("after", expectedFirstSeq: before.Events[^1].Seq + 1);
         Assert.StartsWith("[context: 2 earlier messages]", after.Text);
