@@ -16,6 +16,9 @@ public sealed class SessionStore(IConnectionMultiplexer redis, IOptions<SessionS
     private long WindowMs => (long)Options.ResumeWindow.TotalMilliseconds;
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>Whether the connection to Redis is up; false while Redis restarts or before it first answered.</summary>
+    public bool IsConnected => redis.IsConnected;
+
     /// <summary>
     /// The store's epoch: a random id kept in Redis. When Redis loses its data the key goes with
     /// it and the next caller mints a new one, which tells clients their history is gone.
