@@ -33,14 +33,16 @@ public sealed partial class SessionHandshake(
 
     /// <summary>
     /// The answer to <paramref name="hello"/>, within <see cref="GatewayOptions.HelloAnswerTimeout"/>:
-    /// while Redis is disconnected, or when it fails or does not answer in time, a close with 1013
-    /// (try again later) — never a hang, never 1011.
+    /// when Redis stays disconnected, fails or does not answer in time, a close with 1013 (try
+    /// again later) — never a hang, never 1011.
     /// </summary>
     public async Task<HandshakeOutcome> AcceptAsync(HelloMessage hello, string connectionId, CancellationToken cancellationToken)
     {
-        // Disconnected (Redis restarting, or not up yet): say so at once, and queue no command
-        // that would act on the client's behalf after it has gone.
-        if (!sessions.IsConnected)
+        var bound = gateway.Value.HelloAnswerTimeout;
+        var started = time.GetTimestamp();
+        // A reconnect (Redis restarting, a reset link) is ridden out; an outage is answered 1013
+        // without a single command queued that could act on the client's behalf after it has gone.
+        if (!await sessions.WaitUntilConnectedAsync(bound, cancellationToken))
         {
             return HandshakeOutcome.Close(CloseCodes.TryAgainLater, StoreUnavailable);
         }
@@ -48,7 +50,8 @@ public sealed partial class SessionHandshake(
         var accept = AcceptCoreAsync(hello, connectionId, abandoned.Token, cancellationToken);
         try
         {
-            return await accept.WaitAsync(gateway.Value.HelloAnswerTimeout, time, cancellationToken);
+            var left = bound - time.GetElapsedTime(started);
+            return await accept.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, time, cancellationToken);
         }
         catch (TimeoutException ex) when (ex is not RedisTimeoutException)
         {

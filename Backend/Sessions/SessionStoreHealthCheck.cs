@@ -4,27 +4,30 @@ using StackExchange.Redis;
 namespace AspireResilience.Backend.Sessions;
 
 /// <summary>
-/// <c>/health</c>'s view of the session store: Unhealthy at once while the Redis connection is
-/// down (no PING queued behind the reconnect to wait out the command timeout), otherwise
-/// Healthy when a PING answers within <see cref="PingTimeout"/>. It replaces the Redis client's
-/// own check, which waits the whole command timeout (5 s) before it says Unhealthy.
+/// <c>/health</c>'s view of the session store: Healthy when Redis answers a PING within
+/// <see cref="Timeout"/>. A reconnect shorter than that (a restart, a reset link) is waited out
+/// without queuing a PING, so a blip the clients ride out does not flip the process to
+/// Unhealthy; an outage does, after <see cref="Timeout"/> rather than the client's 5 s command
+/// timeout the Redis client's own check waits.
 /// </summary>
-public sealed class SessionStoreHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+public sealed class SessionStoreHealthCheck(SessionStore sessions, IConnectionMultiplexer redis, TimeProvider time) : IHealthCheck
 {
     public const string Name = "session-store";
 
-    /// <summary>How long a PING may take while connected before the store counts as unhealthy.</summary>
-    public static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(2);
+    /// <summary>How long the check waits for Redis before it says Unhealthy.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!redis.IsConnected)
+        var started = time.GetTimestamp();
+        if (!await sessions.WaitUntilConnectedAsync(Timeout, cancellationToken))
         {
             return HealthCheckResult.Unhealthy("The session store (Redis) is not connected.");
         }
         try
         {
-            await redis.GetDatabase().PingAsync().WaitAsync(PingTimeout, cancellationToken);
+            var left = Timeout - time.GetElapsedTime(started);
+            await redis.GetDatabase().PingAsync().WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, time, cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (Exception ex) when (RedisOutage.Is(ex) || ex is TimeoutException)
