@@ -10,7 +10,7 @@ namespace AspireResilience.E2ETests.Suite05_BackendRestart;
 /// Suite05 #5, #6 and #10: Redis goes away under live sessions. Restarted with its append-only
 /// file, it loses nothing and the services reconnect by themselves; restarted with its data gone,
 /// clients are told so (a new epoch), never left with a silent gap. While it is down the Backend
-/// says Unhealthy and answers a new connection 1013 at once, and a Backend started meanwhile
+/// says Unhealthy and answers a new connection 1013 within its bound, and a Backend started meanwhile
 /// waits, unhealthy but alive, until Redis is back.
 /// </summary>
 [TestClass]
@@ -21,12 +21,15 @@ public sealed class RedisRestartTests : E2ETest<RedisRestartEnvironment>
     // 1 s heartbeat. DESIGN.md's ceiling is 10 s; this one is about twice the worst seen.
     private static readonly TimeSpan RestartToNextEventBudget = TimeSpan.FromSeconds(2);
 
-    // Measured here: 0.6–11 ms (no Redis command is queued while it is disconnected).
-    private static readonly TimeSpan StoreUnavailableAnswerBudget = TimeSpan.FromMilliseconds(25);
+    // The Backend waits Gateway:HelloAnswerTimeout (2 s) for Redis to come back before it says
+    // 1013 (measured here: 2.00 s); the reference client gives up on a handshake after 10 s.
+    private static readonly TimeSpan StoreUnavailableAnswerBudget = TimeSpan.FromSeconds(4);
 
     // What a Redis outage makes the services log at Error level, on purpose: the Redis client's
-    // lost and refused connections, and the Backend's failing health check.
-    private static readonly string[] OutageErrors = ["StackExchange.Redis.ConnectionMultiplexer", "Health check session-store"];
+    // lost and refused connections, and the failing health checks (the Backend's session store,
+    // the AuthService's Redis client check) when the AppHost probes during the outage.
+    private static readonly string[] OutageErrors =
+        ["StackExchange.Redis.ConnectionMultiplexer", "Health check session-store", "Health check StackExchange.Redis"];
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -98,7 +101,7 @@ public sealed class RedisRestartTests : E2ETest<RedisRestartEnvironment>
         var connection = await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, traceId, "ws.connection", Timeouts.Telemetry);
         Assert.AreEqual("1013", connection.Attributes.GetValueOrDefault("ws.close.code"));
         Budget.AssertWithin("Redis down → hello answered 1013: session.hello", hello.Duration, StoreUnavailableAnswerBudget,
-            "session.hello span (hello read → close sent)");
+            "session.hello span (hello read → 1013 sent)");
 
         foreach (var backend in backends) await WaitForHealthAsync(backend, HttpStatusCode.OK);
         await using var client = await SessionFactory.ConnectAsync(Env);
