@@ -40,7 +40,8 @@ public sealed partial class AgentRunService(
         {
             try
             {
-                await AdoptOrphanedRunsAsync();
+                // Not waiting on a Redis that does not answer when the host stops.
+                await AdoptOrphanedRunsAsync().WaitAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -11,12 +11,20 @@ public static class BackendServiceExtensions
     public static IHostApplicationBuilder AddBackendServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        builder.AddRedisClient("redis", configureOptions: redis =>
-        {
-            // Keep commands queued while Redis restarts instead of failing at once.
-            redis.AbortOnConnectFail = false;
-            redis.ConnectRetry = int.MaxValue;
-        });
+        builder.AddRedisClient("redis",
+            // SessionStoreHealthCheck answers at once while Redis is down; the client's own check waits 5 s.
+            settings => settings.DisableHealthChecks = true,
+            redis =>
+            {
+                // Keep commands queued while Redis restarts instead of failing at once, and keep
+                // reconnecting in the background.
+                redis.AbortOnConnectFail = false;
+                // One attempt when the process starts: with Redis down the host must start anyway
+                // (Unhealthy, hellos answered 1013) rather than block in the connect until Redis is
+                // back — the multiplexer goes on reconnecting by itself.
+                redis.ConnectRetry = 1;
+            });
+        services.AddHealthChecks().AddCheck<SessionStoreHealthCheck>(SessionStoreHealthCheck.Name);
         builder.ExcludeFromHttpTracing(GatewayApi.Path);
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<GatewayOptions>().BindConfiguration("Gateway").ValidateOnStart();

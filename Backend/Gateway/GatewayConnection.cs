@@ -85,10 +85,10 @@ public sealed partial class GatewayConnection(
             LogSocketFailed(logger, Id, ex.WebSocketErrorCode);
             await Task.Delay(CloseGrace, time, requestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (RedisOutage.Is(ex))
         {
             LogRedisUnavailable(logger, Id, ex.GetType().Name);
-            await CloseAsync(CloseCodes.TryAgainLater, "session store unavailable");
+            await CloseAsync(CloseCodes.TryAgainLater, SessionHandshake.StoreUnavailable);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -140,6 +140,12 @@ public sealed partial class GatewayConnection(
         {
             activity?.SetTag(SpanAttributes.ErrorType, outcome.TokenFailure.ToString());
             activity?.SetStatus(ActivityStatusCode.Error, "token rejected");
+        }
+        if (outcome.CloseCode == CloseCodes.TryAgainLater)
+        {
+            activity?.SetTag(SpanAttributes.ErrorType, "SessionStoreUnavailable");
+            activity?.SetStatus(ActivityStatusCode.Error, outcome.CloseReason);
+            LogRedisUnavailable(logger, Id, outcome.CloseReason ?? "");
         }
         if (outcome.Welcome is null)
         {

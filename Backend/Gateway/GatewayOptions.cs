@@ -6,6 +6,15 @@ public sealed class GatewayOptions
     /// <summary>Time allowed for the first frame (<c>hello</c>). Defaults to 5 s.</summary>
     public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The longest the server takes to answer a <c>hello</c>. A Redis reconnect shorter than this
+    /// (a restart, a reset link) is waited out; when Redis stays unreachable, or the hello's
+    /// dependencies (the session store for the revocation check and the attach, the token keys)
+    /// do not answer within it, the connection is closed with 1013 (try again later) — well inside
+    /// a client's handshake timeout (the reference client's is 10 s). Defaults to 2 s.
+    /// </summary>
+    public TimeSpan HelloAnswerTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>WebSocket ping interval; also sent to clients as <c>heartbeatMs</c>. Defaults to 5 s.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -1,3 +1,4 @@
+using AspireResilience.Backend.Sessions;
 using AspireResilience.Contracts;
 using StackExchange.Redis;
 
@@ -12,11 +13,42 @@ public sealed partial class RevocationListener(IConnectionMultiplexer redis, Con
 {
     private static readonly RedisChannel Channel = RedisChannel.Literal(RevocationContract.Channel);
 
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        redis.GetSubscriber().SubscribeAsync(Channel, (_, message) => OnRevocation(message));
+    /// <summary>
+    /// Subscribes without holding up the host: with Redis down at start-up the SUBSCRIBE waits in
+    /// the multiplexer's backlog and times out, and the host must start anyway (Unhealthy until
+    /// Redis answers). The multiplexer keeps the handler and subscribes again on every reconnect.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = SubscribeAsync();
+        return Task.CompletedTask;
+    }
 
-    public Task StopAsync(CancellationToken cancellationToken) =>
-        redis.GetSubscriber().UnsubscribeAsync(Channel);
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // A Redis that is not there has nothing to be told; the handler goes with the multiplexer.
+        if (!redis.IsConnected) return;
+        try
+        {
+            await redis.GetSubscriber().UnsubscribeAsync(Channel).WaitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (RedisOutage.Is(ex) || ex is OperationCanceledException)
+        {
+            // Shutting down either way.
+        }
+    }
+
+    private async Task SubscribeAsync()
+    {
+        try
+        {
+            await redis.GetSubscriber().SubscribeAsync(Channel, (_, message) => OnRevocation(message));
+        }
+        catch (Exception ex) when (RedisOutage.Is(ex))
+        {
+            LogSubscribeDeferred(logger, ex.GetType().Name);
+        }
+    }
 
     private void OnRevocation(RedisValue message)
     {
@@ -30,6 +62,9 @@ public sealed partial class RevocationListener(IConnectionMultiplexer redis, Con
             _ = connection.OnRevokedAsync(revocation.FamilyId, revocation.Jti);
         }
     }
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Revocations: Redis did not take the subscription ({Error}); it is made again when Redis reconnects")]
+    private static partial void LogSubscribeDeferred(ILogger logger, string error);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Ignored a malformed revocation message")]
     private static partial void LogBadRevocation(ILogger logger);

@@ -143,7 +143,7 @@ public sealed partial class SessionAttachment : IAsyncDisposable
             }
             await _sessions.DetachAsync(SessionId, _connection.Id);
         }
-        catch (RedisException)
+        catch (Exception ex) when (RedisOutage.Is(ex))
         {
             // The resume window is measured from the last activity Redis saw; nothing else to do.
         }

@@ -5,25 +5,76 @@ using AspireResilience.Backend.Sessions;
 using AspireResilience.Backend.Telemetry;
 using AspireResilience.Protocol;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace AspireResilience.Backend.Gateway;
 
 /// <summary>
 /// Answers a valid <c>hello</c>: checks its token, then decides what it attaches to — a new
 /// session, the resumed one, or a fresh one with the reason the resume failed. A failed resume
-/// is an answer, not a close; only a rejected token (4001, 4003), a foreign owner (4003) or a
-/// client ahead of the server (4400) closes.
+/// is an answer, not a close; only a rejected token (4001, 4003), a foreign owner (4003), a
+/// client ahead of the server (4400) or a session store that cannot answer now (1013) closes.
 /// </summary>
 public sealed partial class SessionHandshake(
     SessionStore sessions,
     AccessTokenValidator tokens,
     IOptions<GatewayOptions> gateway,
-    IOptions<SessionStoreOptions> sessionOptions)
+    IOptions<SessionStoreOptions> sessionOptions,
+    TimeProvider time)
 {
+    /// <summary>The close reason when Redis is disconnected or failed the hello's commands.</summary>
+    public const string StoreUnavailable = "session store unavailable";
+
+    /// <summary>The close reason when the hello's dependencies did not answer within <see cref="GatewayOptions.HelloAnswerTimeout"/>.</summary>
+    public const string AnswerTimedOut = "hello not answered in time";
+
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex SessionIdFormat();
 
+    /// <summary>
+    /// The answer to <paramref name="hello"/>, within <see cref="GatewayOptions.HelloAnswerTimeout"/>:
+    /// when Redis stays disconnected, fails or does not answer in time, a close with 1013 (try
+    /// again later) — never a hang, never 1011.
+    /// </summary>
     public async Task<HandshakeOutcome> AcceptAsync(HelloMessage hello, string connectionId, CancellationToken cancellationToken)
+    {
+        var bound = gateway.Value.HelloAnswerTimeout;
+        var started = time.GetTimestamp();
+        // A reconnect (Redis restarting, a reset link) is ridden out; an outage is answered 1013
+        // without a single command queued that could act on the client's behalf after it has gone.
+        if (!await sessions.WaitUntilConnectedAsync(bound, cancellationToken))
+        {
+            return HandshakeOutcome.Close(CloseCodes.TryAgainLater, StoreUnavailable);
+        }
+        var abandoned = new CancellationTokenSource();
+        var accept = AcceptCoreAsync(hello, connectionId, abandoned.Token, cancellationToken);
+        try
+        {
+            var left = bound - time.GetElapsedTime(started);
+            return await accept.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, time, cancellationToken);
+        }
+        catch (TimeoutException ex) when (ex is not RedisTimeoutException)
+        {
+            return HandshakeOutcome.Close(CloseCodes.TryAgainLater, AnswerTimedOut);
+        }
+        catch (Exception ex) when (RedisOutage.Is(ex))
+        {
+            return HandshakeOutcome.Close(CloseCodes.TryAgainLater, StoreUnavailable);
+        }
+        finally
+        {
+            if (!accept.IsCompleted)
+            {
+                // Its commands may still run when Redis answers again: the attach must then not
+                // announce itself, or it would supersede the client's newer connection (4000).
+                await abandoned.CancelAsync();
+                _ = accept.ContinueWith(static t => t.Exception, CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async Task<HandshakeOutcome> AcceptCoreAsync(HelloMessage hello, string connectionId, CancellationToken abandoned, CancellationToken cancellationToken)
     {
         var check = await tokens.ValidateAsync(hello.Token, cancellationToken);
         if (check.Identity is not { } identity)
@@ -32,10 +83,10 @@ public sealed partial class SessionHandshake(
             var code = check.Failure == TokenFailure.Expired ? CloseCodes.TokenExpired : CloseCodes.Forbidden;
             return HandshakeOutcome.Close(code, "token rejected", check.Failure);
         }
-        return await AttachAsync(hello, identity, connectionId) with { Identity = identity };
+        return await AttachAsync(hello, identity, connectionId, abandoned) with { Identity = identity };
     }
 
-    private async Task<HandshakeOutcome> AttachAsync(HelloMessage hello, TokenIdentity identity, string connectionId)
+    private async Task<HandshakeOutcome> AttachAsync(HelloMessage hello, TokenIdentity identity, string connectionId, CancellationToken abandoned)
     {
         if (hello.SessionId is null)
         {
@@ -56,6 +107,7 @@ public sealed partial class SessionHandshake(
         switch (attach.Status)
         {
             case AttachStatus.Resumed:
+                abandoned.ThrowIfCancellationRequested();
                 await sessions.AnnounceAttachAsync(hello.SessionId, connectionId);
                 var replay = attach.Top - lastSeq;
                 outcome = new HandshakeOutcome(Welcome(hello.SessionId, identity, attach.Epoch!, resumed: true, replay), lastSeq + 1);

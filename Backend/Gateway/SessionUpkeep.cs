@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using AspireResilience.Backend.Sessions;
 using AspireResilience.Protocol;
-using StackExchange.Redis;
 
 namespace AspireResilience.Backend.Gateway;
 
@@ -45,7 +44,7 @@ public sealed class SessionUpkeep(
                 await close(code, "outbox overflow: resume to learn what was lost");
             }
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (RedisOutage.Is(ex))
         {
             GatewayConnection.LogRedisUnavailable(logger, connectionId, ex.GetType().Name);
             await close(CloseCodes.TryAgainLater, "session store unavailable");
@@ -62,7 +61,7 @@ public sealed class SessionUpkeep(
             {
                 await sessions.TouchAsync(sessionId, connectionId);
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (RedisOutage.Is(ex))
             {
                 // The pump notices a lasting outage and closes 1013; a missed touch is harmless.
                 GatewayConnection.LogRedisUnavailable(logger, connectionId, ex.GetType().Name);

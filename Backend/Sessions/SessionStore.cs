@@ -16,6 +16,26 @@ public sealed class SessionStore(IConnectionMultiplexer redis, IOptions<SessionS
     private long WindowMs => (long)Options.ResumeWindow.TotalMilliseconds;
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    private static readonly TimeSpan ConnectionPoll = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Waits up to <paramref name="bound"/> for the connection to Redis, which comes back by itself
+    /// within about a second of Redis answering again (a restart, a reset link). It polls rather
+    /// than queuing a command, so nothing runs on a caller's behalf after it gave up. False when
+    /// Redis is still unreachable.
+    /// </summary>
+    public async Task<bool> WaitUntilConnectedAsync(TimeSpan bound, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        while (!redis.IsConnected)
+        {
+            var left = bound - time.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero) return false;
+            await Task.Delay(left < ConnectionPoll ? left : ConnectionPoll, time, cancellationToken);
+        }
+        return true;
+    }
+
     /// <summary>
     /// The store's epoch: a random id kept in Redis. When Redis loses its data the key goes with
     /// it and the next caller mints a new one, which tells clients their history is gone.

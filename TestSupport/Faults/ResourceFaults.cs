@@ -50,6 +50,21 @@ public sealed class ResourceFaults(DistributedApplication app, IReadOnlyDictiona
         await WaitHealthyAsync(resource, instance, previousPid);
     }
 
+    /// <summary>
+    /// Graceful stop through Aspire's stop command (SIGTERM, shutdown hooks run). Returns the
+    /// stopped pid once Aspire reports the instance exited; <see cref="StartAsync"/> brings it back.
+    /// </summary>
+    public async Task<int> StopAsync(string resource, string? instance = null)
+    {
+        instance ??= SingleInstance(resource);
+        var pid = Pid(instance) ?? throw new InvalidOperationException($"'{instance}' is not running");
+        await app.ResourceCommands.ExecuteCommandAsync(instance, KnownResourceCommands.StopCommand, Timeouts.Token(Timeouts.StartStop));
+        await app.ResourceNotifications.WaitForResourceAsync(resource,
+            e => e.ResourceId == instance && e.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state),
+            Timeouts.Token(Timeouts.StartStop));
+        return pid;
+    }
+
     /// <summary>Graceful restart through Aspire's restart command (SIGTERM, shutdown hooks run), then healthy again.</summary>
     public async Task RestartAsync(string resource, string? instance = null)
     {
@@ -57,6 +72,30 @@ public sealed class ResourceFaults(DistributedApplication app, IReadOnlyDictiona
         var pid = Pid(instance) ?? throw new InvalidOperationException($"'{instance}' is not running");
         await app.ResourceCommands.ExecuteCommandAsync(instance, KnownResourceCommands.RestartCommand, Timeouts.Token(Timeouts.StartStop));
         await WaitHealthyAsync(resource, instance, pid);
+    }
+
+    /// <summary>
+    /// Restarts an instance even while a resource it waits for (<c>WaitFor</c>, e.g. Redis) is
+    /// down, as a process manager that knows nothing of dependencies would: Aspire holds the
+    /// restart in Waiting, and a start command — the dashboard's Start button on a waiting
+    /// resource — overrides the wait. Returns the new pid once its process runs (healthy or not:
+    /// that is the caller's question) and the restart command has completed.
+    /// </summary>
+    public async Task<int> RestartPastDependenciesAsync(string resource, string? instance = null)
+    {
+        instance ??= SingleInstance(resource);
+        var pid = Pid(instance) ?? throw new InvalidOperationException($"'{instance}' is not running");
+        var restart = app.ResourceCommands.ExecuteCommandAsync(instance, KnownResourceCommands.RestartCommand, Timeouts.Token(Timeouts.StartStop));
+        await app.ResourceNotifications.WaitForResourceAsync(resource,
+            e => e.ResourceId == instance && e.Snapshot.State?.Text == KnownResourceStates.Waiting, Timeouts.Token(Timeouts.StartStop));
+        var start = await app.ResourceCommands.ExecuteCommandAsync(instance, KnownResourceCommands.StartCommand, Timeouts.Token(Timeouts.StartStop));
+        if (!start.Success) throw new InvalidOperationException($"'{instance}' did not start: {start.Message}");
+        var running = await app.ResourceNotifications.WaitForResourceAsync(resource,
+            e => e.ResourceId == instance && e.Snapshot.State?.Text == KnownResourceStates.Running && Pid(e.Snapshot) is { } p && p != pid,
+            Timeouts.Token(Timeouts.StartStop));
+        var restarted = await restart;
+        if (!restarted.Success) throw new InvalidOperationException($"'{instance}' did not restart: {restarted.Message}");
+        return Pid(running.Snapshot)!.Value;
     }
 
     /// <summary>The current process id of each instance of <paramref name="resource"/> (null while one has none).</summary>

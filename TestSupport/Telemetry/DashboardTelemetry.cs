@@ -23,6 +23,18 @@ public sealed class DashboardTelemetry(HttpClient dashboard)
         }
     }
 
+    /// <summary>Polls the dashboard until one instance (by its telemetry name) has sent a log record at <paramref name="minimumSeverity"/> or above that matches.</summary>
+    public async Task<TelemetryLog> WaitForLogAsync(string telemetryName, string minimumSeverity, TimeSpan timeout, Func<TelemetryLog, bool> match)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var logs = await GetLogsAsync(telemetryName, minimumSeverity, traceId: null, cancel.Token);
+            if (logs?.FirstOrDefault(match) is { } log) return log;
+            await Task.Delay(PollInterval, cancel.Token);
+        }
+    }
+
     /// <summary>
     /// The spans of every instance of <paramref name="resource"/> (a model name: all its replicas),
     /// of one trace if given; empty while it has sent none.

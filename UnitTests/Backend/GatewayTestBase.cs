@@ -5,6 +5,7 @@ using AspireResilience.Protocol;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace AspireResilience.UnitTests.Backend;
 
@@ -29,21 +30,23 @@ public abstract class GatewayTestBase : RedisStoreTestBase
         _tokens.Issue(subject, Time.GetUtcNow(), Time.GetUtcNow() + (lifetime ?? TimeSpan.FromHours(1)));
 
     /// <summary>Accepts a socket: the connection runs until the client or the server ends it.</summary>
-    private protected (TestClientSocket Client, GatewayConnection Connection, Task Run) Accept()
+    /// <param name="redis">The Redis connection the gateway uses; by default <see cref="RedisStoreTestBase.Connection"/>.</param>
+    private protected (TestClientSocket Client, GatewayConnection Connection, Task Run) Accept(IConnectionMultiplexer? redis = null)
     {
+        redis ??= Connection;
         var sockets = new InMemoryWebSocketPair();
         var agentOptions = Options.Create(new AgentOptions { ChunkCount = 2, ChunkDelay = TimeSpan.Zero, LeaseDuration = LeaseDuration });
-        var runs = Runs();
+        var runs = Runs(redis: redis);
         var runner = new AgentRunner(runs, new DeterministicAgent(agentOptions), agentOptions, Time, NullLogger<AgentRunner>.Instance);
         var agentRuns = new AgentRunService(runner, runs, agentOptions, Time, NullLogger<AgentRunService>.Instance);
         var tokenOptions = Options.Create(_tokens.Options);
         var tokens = new AccessTokenValidator(
             new JwksKeyProvider(_tokens.JwksEndpoint(), tokenOptions, Time, NullLogger<JwksKeyProvider>.Instance),
-            Connection, tokenOptions, Time);
-        var sessions = Sessions();
-        var handshake = new SessionHandshake(sessions, tokens, Options.Create(Gateway), SessionOptions());
+            redis, tokenOptions, Time);
+        var sessions = Sessions(redis: redis);
+        var handshake = new SessionHandshake(sessions, tokens, Options.Create(Gateway), SessionOptions(), Time);
         var connection = new GatewayConnection(sockets.Server, _requestsAborted.Token, handshake, sessions, agentRuns, tokens,
-            Registry, Connection, Options.Create(Gateway), tokenOptions, Lifetime, Time, NullLogger<GatewayConnection>.Instance);
+            Registry, redis, Options.Create(Gateway), tokenOptions, Lifetime, Time, NullLogger<GatewayConnection>.Instance);
         var run = connection.RunAsync();
         _open.Add((connection, sockets, run));
         return (new TestClientSocket(sockets.Client), connection, run);

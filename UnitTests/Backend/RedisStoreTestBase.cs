@@ -71,11 +71,12 @@ public abstract class RedisStoreTestBase
 
     protected Task<string> NewSessionAsync() => Sessions().CreateAsync(Owner, Epoch, "c1");
 
-    protected SessionStore Sessions(int outboxCap = 100) =>
-        new(Connection, SessionOptions(outboxCap), Time);
+    /// <param name="redis">The connection the store uses; by default <see cref="Connection"/>.</param>
+    protected SessionStore Sessions(int outboxCap = 100, IConnectionMultiplexer? redis = null) =>
+        new(redis ?? Connection, SessionOptions(outboxCap), Time);
 
-    protected RunStore Runs(BackendInstance? instance = null, int outboxCap = 100) =>
-        new(Connection, instance ?? new BackendInstance(),
+    protected RunStore Runs(BackendInstance? instance = null, int outboxCap = 100, IConnectionMultiplexer? redis = null) =>
+        new(redis ?? Connection, instance ?? new BackendInstance(),
             Options.Create(new AgentOptions { LeaseDuration = LeaseDuration }), SessionOptions(outboxCap), Time);
 
     protected static async Task<long[]> AppendEventsAsync(RunStore runs, string sessionId, string runId, int count)

@@ -28,12 +28,14 @@ internal sealed class RedisServerProcess : IAsyncDisposable
 
     public ConnectionMultiplexer Connection { get; }
 
-    public static async Task<RedisServerProcess> StartAsync(bool appendOnly = false)
+    /// <param name="appendOnly">Keep an AOF, so a restart brings the data back.</param>
+    /// <param name="port">The port to listen on; by default a free one.</param>
+    public static async Task<RedisServerProcess> StartAsync(bool appendOnly = false, int? port = null)
     {
-        var port = FindFreePort();
+        port ??= FindFreePort();
         var dataDirectory = appendOnly ? Directory.CreateTempSubdirectory("redis-aof-").FullName : null;
-        var process = Launch(port, dataDirectory);
-        return new RedisServerProcess(process, port, dataDirectory, await ConnectWhenReadyAsync(process, port));
+        var process = Launch(port.Value, dataDirectory);
+        return new RedisServerProcess(process, port.Value, dataDirectory, await ConnectWhenReadyAsync(process, port.Value));
     }
 
     /// <summary>
@@ -104,7 +106,8 @@ internal sealed class RedisServerProcess : IAsyncDisposable
         }
     }
 
-    private static int FindFreePort()
+    /// <summary>A loopback port nobody listens on (a moment ago).</summary>
+    public static int FindFreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
