@@ -38,7 +38,7 @@ public sealed class RedisRestartTests : E2ETest<RedisRestartEnvironment>
     {
         ExpectErrors(OutageErrors);
         const string newcomerPrompt = "a new session after the restart";
-        var reference = await ReferenceAnswers.UninterruptedAsync(Env, newcomerPrompt);
+        var reference = (await ReferenceAnswers.UninterruptedAsync(Env, newcomerPrompt)).Text;
         int?[] pids = [.. Env.Faults.Pids(ResourceNames.Backend), .. Env.Faults.Pids(ResourceNames.Auth)];
         await using var client = await SessionFactory.ConnectAsync(Env);
         var session = client.Session;
@@ -114,7 +114,7 @@ public sealed class RedisRestartTests : E2ETest<RedisRestartEnvironment>
     {
         ExpectErrors(OutageErrors);
         const string prompt = "asked after the store lost everything";
-        var reference = await ReferenceAnswers.UninterruptedAsync(Env, prompt);
+        var reference = (await ReferenceAnswers.UninterruptedAsync(Env, prompt)).Text;
         await using var client = await SessionFactory.ConnectAsync(Env);
         var session = client.Session;
         await session.SendPromptAsync("before", "first turn", Timeouts.Token());
