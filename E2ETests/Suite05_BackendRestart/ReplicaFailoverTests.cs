@@ -67,7 +67,7 @@ public sealed class ReplicaFailoverTests : E2ETest<ReplicasEnvironment>
     }
 
     [TestMethod]
-    public async Task AnAuthServiceRestartLeavesLiveSessionsAloneAndNewTokensWorkOnceItIsBack()
+    public async Task AnAuthServiceRestartOrKillLeavesLiveSessionsAloneAndNewTokensWorkOnceItIsBack()
     {
         await using var live = await SessionFactory.ConnectAsync(Env);
         await live.Session.WaitForWelcomeAsync(generation: 1);
@@ -89,7 +89,18 @@ public sealed class ReplicaFailoverTests : E2ETest<ReplicasEnvironment>
         }
         // …and the restarted service issues and rotates new ones.
         var refreshed = await Env.Tokens.RefreshAsync(issuedBefore.RefreshToken, Timeouts.Token());
-        await using var fresh = await SessionFactory.ConnectAsync(Env);
-        Assert.IsNotEmpty(refreshed.AccessToken);
+        await using (await SessionFactory.ConnectAsync(Env))
+        {
+        }
+
+        // A SIGKILL is no different: no shutdown hook runs, the refresh family lives in Redis.
+        var killed = await Env.Faults.KillAsync(ResourceNames.Auth);
+        await Env.Faults.StartAsync(ResourceNames.Auth, killed);
+        var again = await Env.Tokens.RefreshAsync(refreshed.RefreshToken, Timeouts.Token());
+        await using (var raw = await RawClient.ConnectAsync(Env.BackendWebSocket))
+        {
+            Assert.IsFalse((await raw.HelloAsync(again.AccessToken)).Resumed, "a token issued after the kill opens a session");
+        }
+        Assert.IsFalse(live.Session.ConnectionEvents.TryRead(out var late), $"the live connection was disturbed: {late}");
     }
 }

@@ -58,8 +58,9 @@ public sealed class SingleProcessRestartTests : E2ETest<Suite05Environment>
     }
 
     [TestMethod]
-    public async Task GracefulRestartSendsGoingAwayAndTheClientResumesWithItsContext()
+    public async Task GracefulRestartMidAnswerSendsGoingAwayAndTheRunGoesOnExactlyOnce()
     {
+        const string prompt = "outlive a deploy";
         await using var client = await SessionFactory.ConnectAsync(Env);
         var session = client.Session;
         await session.SendPromptAsync("before", "first turn", Timeouts.Token());
@@ -67,20 +68,32 @@ public sealed class SingleProcessRestartTests : E2ETest<Suite05Environment>
         var sessionId = session.SessionId;
         await session.ConnectionEvents.ReadAsync(Timeouts.Token()); // the first welcome
 
-        await Env.Faults.RestartAsync(ResourceNames.Backend);
+        // Restart while the answer streams: the stopping process hands its lease back, the new
+        // one adopts the run from its checkpoint.
+        await session.SendPromptAsync("during", prompt, Timeouts.Token());
+        Task? restarted = null;
+        var answer = await session.ReadAnswerAsync("during", expectedFirstSeq: before.Events[^1].Seq + 1, onEvent: e =>
+        {
+            if (restarted is null && e.RunId == "during" && e.Index == 5) restarted = Env.Faults.RestartAsync(ResourceNames.Backend);
+        });
+        await restarted!;
 
         var disconnect = await session.WaitForDisconnectAsync();
         Assert.AreEqual(1001, disconnect.CloseCode, "a graceful shutdown says 'going away'");
         var welcome = await session.WaitForWelcomeAsync(generation: 2);
         Assert.IsTrue(welcome.Resumed);
         Assert.AreEqual(sessionId, welcome.SessionId);
+        var reference = await ReferenceAnswers.UninterruptedAsync(Env, prompt, "first turn");
+        Assert.AreEqual(reference.Text, answer.Text, "the answer that outlived the restart is byte-identical to an uninterrupted one");
+        Assert.HasCount(reference.Events.Count, answer.Events);
+        Assert.AreEqual(0, session.GapsDetected);
         var reconnect = await Env.ClientSpans.WaitForAsync(
-            a => a.OperationName == "client.reconnect" && (string?)a.GetTagItem("session.id") == sessionId, Timeouts.Default);
+            a => a.OperationName == "client.reconnect" && (string?)a.GetTagItem(ClientTelemetry.SessionId) == sessionId, Timeouts.Default);
         Budget.AssertWithin("graceful backend restart → resumed: client.reconnect", reconnect.Duration, GracefulRestartBudget, "client.reconnect span");
 
         await session.SendPromptAsync("after", "still there?", Timeouts.Token());
-        var after = await session.ReadAnswerAsync("after", expectedFirstSeq: before.Events[^1].Seq + 1);
-        Assert.StartsWith("[context: 2 earlier messages]", after.Text);
+        var after = await session.ReadAnswerAsync("after", expectedFirstSeq: answer.Events[^1].Seq + 1);
+        Assert.StartsWith("[context: 4 earlier messages]", after.Text);
     }
 
     [TestMethod]

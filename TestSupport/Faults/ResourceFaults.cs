@@ -86,8 +86,12 @@ public sealed class ResourceFaults(DistributedApplication app, IReadOnlyDictiona
         instance ??= SingleInstance(resource);
         var pid = Pid(instance) ?? throw new InvalidOperationException($"'{instance}' is not running");
         var restart = app.ResourceCommands.ExecuteCommandAsync(instance, KnownResourceCommands.RestartCommand, Timeouts.Token(Timeouts.StartStop));
+        // Waiting, and its Start command offered (the snapshot may say Waiting a moment before
+        // the command is enabled; executing it then fails).
         await app.ResourceNotifications.WaitForResourceAsync(resource,
-            e => e.ResourceId == instance && e.Snapshot.State?.Text == KnownResourceStates.Waiting, Timeouts.Token(Timeouts.StartStop));
+            e => e.ResourceId == instance && e.Snapshot.State?.Text == KnownResourceStates.Waiting
+                && e.Snapshot.Commands.Any(c => c.Name == KnownResourceCommands.StartCommand && c.State == ResourceCommandState.Enabled),
+            Timeouts.Token(Timeouts.StartStop));
         var start = await app.ResourceCommands.ExecuteCommandAsync(instance, KnownResourceCommands.StartCommand, Timeouts.Token(Timeouts.StartStop));
         if (!start.Success) throw new InvalidOperationException($"'{instance}' did not start: {start.Message}");
         var running = await app.ResourceNotifications.WaitForResourceAsync(resource,
