@@ -34,13 +34,17 @@ internal sealed class FailoverBenchmark : IBenchmark
         await using (var env = await StartAsync(replicas: 2, sessions * 3 * faults, cancellationToken))
         {
             // A restarted replica comes back on another port: each fault's fleet reads the addresses anew.
-            Func<int, (Uri, Uri[])> toReplicas = i => (env.BackendReplicaWebSockets[i % 2], [env.BackendReplicaWebSockets[(i + 1) % 2]]);
+            List<ResilientSessionOptions> ToReplicas()
+            {
+                var replicas = env.BackendReplicaWebSockets;
+                return Options(env, sessions, i => (replicas[i % 2], [replicas[(i + 1) % 2]]));
+            }
             rows.Add(await MeasureAsync("SIGKILL 1 of 2 replicas, clients via DCP's proxy", env, faults, cancellationToken,
                 () => Options(env, sessions, _ => (env.BackendWebSocketDirect, [])), KillAndStartAsync));
             rows.Add(await MeasureAsync("SIGKILL 1 of 2 replicas, clients to the replicas (other as alternate)", env, faults, cancellationToken,
-                () => Options(env, sessions, toReplicas), KillAndStartAsync));
+                ToReplicas, KillAndStartAsync));
             rows.Add(await MeasureAsync("graceful restart of 1 of 2 replicas, clients to the replicas", env, faults, cancellationToken,
-                () => Options(env, sessions, toReplicas), RestartAsync));
+                ToReplicas, RestartAsync));
         }
         await using (var env = await StartAsync(replicas: 1, sessions * faults, cancellationToken))
         {

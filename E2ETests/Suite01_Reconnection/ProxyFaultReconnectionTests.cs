@@ -74,8 +74,7 @@ public sealed class ProxyFaultReconnectionTests : E2ETest<SharedEnvironment>
         session.AbortConnection();
         await session.WaitForWelcomeAsync(generation: 2);
 
-        var reconnect = await Env.ClientSpans.WaitForAsync(
-            a => a.OperationName == "client.reconnect" && (string?)a.GetTagItem("session.id") == sessionId, Timeouts.Default);
+        var reconnect = await Env.ClientSpans.WaitForReconnectAsync(sessionId);
         var resume = await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, reconnect.TraceId.ToHexString(), "session.resume", Timeouts.Telemetry);
         Assert.IsGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(latencyMs), reconnect.Duration, "the welcome crossed the slow link");
         Assert.IsLessThan(TimeSpan.FromMilliseconds(latencyMs), resume.Duration, "the server's own work is not slowed");

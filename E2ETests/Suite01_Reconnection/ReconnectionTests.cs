@@ -137,8 +137,7 @@ public sealed class ReconnectionTests : E2ETest<SharedEnvironment>
         session.AbortConnection();
         await session.WaitForWelcomeAsync(generation: 2);
 
-        var reconnect = await Env.ClientSpans.WaitForAsync(
-            a => a.OperationName == "client.reconnect" && (string?)a.GetTagItem("session.id") == sessionId, Timeouts.Default);
+        var reconnect = await Env.ClientSpans.WaitForReconnectAsync(sessionId);
         var traceId = reconnect.TraceId.ToHexString();
         // One distributed trace: the client's reconnect → the backend's connection → its short hello → the resume.
         var hello = await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, traceId, "session.hello", Timeouts.Telemetry);

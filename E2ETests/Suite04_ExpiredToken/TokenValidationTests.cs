@@ -117,8 +117,7 @@ public sealed class TokenValidationTests : E2ETest<SharedEnvironment>
         Assert.AreEqual(answer.Events[^1].Seq, session.LastSeq);
 
         // One reconnect: its first hello was refused as expired, its second resumed the session.
-        var reconnect = await Env.ClientSpans.WaitForAsync(
-            a => a.OperationName == "client.reconnect" && (string?)a.GetTagItem("session.id") == sessionId, Timeouts.Default);
+        var reconnect = await Env.ClientSpans.WaitForReconnectAsync(sessionId);
         Assert.AreEqual(2, reconnect.GetTagItem(ClientTelemetry.ReconnectAttempts));
         var traceId = reconnect.TraceId.ToHexString();
         await Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, traceId, "session.hello", Timeouts.Telemetry,

@@ -48,6 +48,11 @@ public sealed class ClientSpanRecorder : IDisposable
     public Task<Activity> WaitForAsync(string name, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         WaitForAsync(a => a.OperationName == name, timeout, cancellationToken);
 
+    /// <summary>Waits for the <c>client.reconnect</c> span that ended in a welcome for <paramref name="sessionId"/>.</summary>
+    public Task<Activity> WaitForReconnectAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        WaitForAsync(a => a.OperationName == "client.reconnect" && (string?)a.GetTagItem(ClientTelemetry.SessionId) == sessionId,
+            Timeouts.Default, cancellationToken);
+
     /// <summary>Forgets the spans recorded so far, so the next wait sees only what comes after.</summary>
     public void Clear() => _finished.Clear();
 
