@@ -38,5 +38,8 @@ public static class ClientTelemetry
     /// <summary>Event on <c>client.reconnect</c> when an attempt failed (with <see cref="ErrorType"/>).</summary>
     public const string AttemptFailedEvent = "attempt.failed";
 
+    /// <summary>The <see cref="ReconnectReason"/> of a reconnect the application asked for with <see cref="ResilientSession.SwitchNetwork"/>.</summary>
+    public const string NetworkSwitchReason = "network switch";
+
     internal static readonly ActivitySource Source = new(Name);
 }

@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
+using AspireResilience.Client;
 using AspireResilience.Protocol;
 using AspireResilience.TestSupport.Auth;
 using AspireResilience.TestSupport.Hosting;
@@ -18,15 +20,20 @@ public sealed class RawClient : IAsyncDisposable
     private RawClient(ClientWebSocket socket) => _socket = socket;
 
     /// <summary>Opens a socket to <paramref name="endpoint"/>, optionally as a browser would with an <c>Origin</c> header.</summary>
+    /// <param name="endpoint">The Backend's WebSocket endpoint.</param>
+    /// <param name="origin">The <c>Origin</c> header, if any.</param>
+    /// <param name="localAddress">The source address (and family) to connect from; by default the OS's choice.</param>
+    /// <param name="receiveBufferBytes">A small TCP receive buffer makes a client that stops reading push back on the server soon.</param>
     /// <exception cref="HandshakeRejectedException">The server refused the upgrade.</exception>
-    public static async Task<RawClient> ConnectAsync(Uri endpoint, string? origin = null)
+    public static async Task<RawClient> ConnectAsync(Uri endpoint, string? origin = null, IPAddress? localAddress = null, int? receiveBufferBytes = null)
     {
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
         if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
+        Action<Socket>? configure = receiveBufferBytes is { } bytes ? s => s.ReceiveBufferSize = bytes : null;
         try
         {
-            await socket.ConnectAsync(endpoint, Timeouts.Token());
+            await WebSocketConnector.ConnectAsync(socket, new NetworkPath(endpoint, localAddress), configure, Timeouts.Token());
             return new RawClient(socket);
         }
         catch (WebSocketException ex) when (socket.HttpStatusCode is not 0 and not HttpStatusCode.SwitchingProtocols)
@@ -52,9 +59,12 @@ public sealed class RawClient : IAsyncDisposable
         await _socket.SendAsync(payload, type, endOfMessage: true, Timeouts.Token());
 
     /// <summary>Sends <c>hello</c> with <paramref name="token"/> and returns the <c>welcome</c>; fails on anything else.</summary>
-    public async Task<WelcomeMessage> HelloAsync(string token)
+    public Task<WelcomeMessage> HelloAsync(string token) => HelloAsync(new HelloMessage(token));
+
+    /// <summary>Sends <paramref name="hello"/> (a resume, when it names a session) and returns the <c>welcome</c>; fails on anything else.</summary>
+    public async Task<WelcomeMessage> HelloAsync(HelloMessage hello)
     {
-        await SendAsync(ProtocolJson.Serialize(new HelloMessage(token)), WebSocketMessageType.Text);
+        await SendAsync(ProtocolJson.Serialize(hello), WebSocketMessageType.Text);
         var received = await ReceiveAsync();
         return received.Message as WelcomeMessage
             ?? throw new InvalidOperationException($"expected welcome, got {received.Json ?? $"close {received.CloseStatus}: {received.CloseDescription}"}");
@@ -80,6 +90,9 @@ public sealed class RawClient : IAsyncDisposable
             return new Received(ProtocolJson.DeserializeServer(bytes), Encoding.UTF8.GetString(bytes), null, null);
         }
     }
+
+    /// <summary>Sends one protocol message.</summary>
+    public Task SendAsync(ClientMessage message) => SendAsync(ProtocolJson.Serialize(message), WebSocketMessageType.Text);
 
     /// <summary>Reads until the server closes; returns the close and the messages that came before it.</summary>
     public async Task<(Received Close, List<ServerMessage> Before)> ReceiveCloseAsync(TimeSpan? timeout = null)
