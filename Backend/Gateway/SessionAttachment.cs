@@ -53,7 +53,7 @@ public sealed partial class SessionAttachment : IAsyncDisposable
     {
         var sessionId = outcome.Welcome!.SessionId;
         var upkeep = new SessionUpkeep(sessions, connection.Sender, options, clockSkew, time, logger,
-            connection.Id, sessionId, outcome.NextSeq, connection.CloseAsync);
+            connection.Trace, connection.Id, sessionId, outcome.NextSeq, outcome.Welcome.ReplayCount, connection.CloseAsync);
         var attachment = new SessionAttachment(connection, sessionId, outcome.Identity!, sessions, agentRuns, tokens, options.MaxPromptChars, upkeep);
         attachment._subscription = await SessionSubscription.SubscribeAsync(subscriber, sessionId, connection.Id, upkeep.Wake, attachment.OnSuperseded);
         return attachment;

@@ -40,7 +40,7 @@ public sealed class NetworkSwitchTests : E2ETest<SharedEnvironment>
             await Env.ChaosProxy.AddToxicAsync(ChaosProxyNames.Backend, Toxic.Timeout(0, ToxicStream.Downstream, "down"), Timeouts.Token());
             await Env.ChaosProxy.AddToxicAsync(ChaosProxyNames.Backend, Toxic.Timeout(0, ToxicStream.Upstream, "up"), Timeouts.Token());
             // The rest of the answer is produced while nothing reaches the client: it waits in the outbox.
-            await WaitForRunEndAsync(sessionId, "away");
+            await Env.Telemetry.WaitForRunEndAsync(sessionId, "away");
             client.Session.SwitchNetwork(Cellular, Direct);
             welcome = await client.Session.WaitForWelcomeAsync(generation: 2);
             // The old path may come back now: the server's end of it is gone (or going) with 4000.
@@ -109,7 +109,7 @@ public sealed class NetworkSwitchTests : E2ETest<SharedEnvironment>
         await using var old = await RawClient.ConnectAsync(Direct, localAddress: Wifi);
         var welcome = await old.HelloAsync(await tokens.GetAsync(false, Timeouts.Token()));
         await old.SendAsync(new PromptMessage("p", prompt));
-        var before = await ReadEventsAsync(old, until: e => e.Index == 5);
+        var before = await old.ReadEventsAsync(until: e => e.Index == 5);
 
         var refreshed = await tokens.GetAsync(true, Timeouts.Token());
         await using var moved = await RawClient.ConnectAsync(Direct, localAddress: Cellular);
@@ -120,7 +120,7 @@ public sealed class NetworkSwitchTests : E2ETest<SharedEnvironment>
         var movedWelcome = await resumed;
 
         Assert.IsTrue(movedWelcome.Resumed, movedWelcome.Reason);
-        var after = await ReadEventsAsync(moved, until: e => e.Kind == EventKinds.StreamEnd);
+        var after = await moved.ReadEventsAsync(until: e => e.Kind == EventKinds.StreamEnd);
         Assert.AreEqual(lastSeq + 1, after[0].Seq, "the replay starts right after what the old socket delivered");
         var reference = await ReferenceAnswers.UninterruptedAsync(Env, prompt);
         Assert.AreEqual(reference.Text, Text([.. before, .. after]));
@@ -139,7 +139,7 @@ public sealed class NetworkSwitchTests : E2ETest<SharedEnvironment>
         await using var old = await RawClient.ConnectAsync(Direct, localAddress: Wifi);
         var welcome = await old.HelloAsync(token);
         await old.SendAsync(new PromptMessage("p1", first));
-        var answer = await ReadEventsAsync(old, until: e => e.Kind == EventKinds.StreamEnd);
+        var answer = await old.ReadEventsAsync(until: e => e.Kind == EventKinds.StreamEnd);
         var top = answer[^1].Seq;
 
         // The client moved having seen (as far as it knows) only up to seq 10.
@@ -161,10 +161,10 @@ public sealed class NetworkSwitchTests : E2ETest<SharedEnvironment>
         var resumed = await again.HelloAsync(new HelloMessage(token, welcome.SessionId, 10, welcome.Epoch));
         Assert.IsTrue(resumed.Resumed, resumed.Reason);
         Assert.AreEqual(top - 10, resumed.ReplayCount, "the outbox holds what it held before the late ack, and no late run's events");
-        await ReadEventsAsync(again, until: e => e.Seq == top);
+        await again.ReadEventsAsync(until: e => e.Seq == top);
         // The late prompt started no run: the same id from the live socket gets the answer to its own text.
         await again.SendAsync(new PromptMessage("late", freshPrompt));
-        var fresh = await ReadEventsAsync(again, until: e => e.RunId == "late" && e.Kind == EventKinds.StreamEnd);
+        var fresh = await again.ReadEventsAsync(until: e => e.RunId == "late" && e.Kind == EventKinds.StreamEnd);
         var reference = await ReferenceAnswers.UninterruptedAsync(Env, freshPrompt, first);
         Assert.AreEqual(reference.Text, Text(fresh));
     }
@@ -235,26 +235,6 @@ public sealed class NetworkSwitchTests : E2ETest<SharedEnvironment>
         Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, null, "ws.connection", Timeouts.Telemetry,
             s => s.Attributes.GetValueOrDefault("session.id") == sessionId && s.Attributes.GetValueOrDefault("network.peer.address") == address.ToString());
 
-    private static Task<TelemetrySpan> WaitForRunEndAsync(string sessionId, string runId) =>
-        Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, null, "agent.run", Timeouts.Telemetry,
-            s => s.Attributes.GetValueOrDefault("session.id") == sessionId && s.Attributes.GetValueOrDefault("agent.run.id") == runId);
-
-    private static async Task<List<EventMessage>> ReadEventsAsync(RawClient client, Func<EventMessage, bool> until)
-    {
-        var events = new List<EventMessage>();
-        while (true)
-        {
-            var received = await client.ReceiveAsync();
-            if (received.Message is not EventMessage e)
-            {
-                Assert.IsFalse(received.IsClose, $"closed {received.CloseStatus}: {received.CloseDescription}");
-                continue;
-            }
-            if (events.Count > 0) Assert.AreEqual(events[^1].Seq + 1, e.Seq, "seq grows by exactly one");
-            events.Add(e);
-            if (until(e)) return events;
-        }
-    }
 
     private static string Text(IEnumerable<EventMessage> events) =>
         string.Concat(events.Where(e => e.Kind == EventKinds.StreamChunk).Select(e => e.Text));

@@ -6,6 +6,7 @@ using AspireResilience.Client;
 using AspireResilience.Protocol;
 using AspireResilience.TestSupport.Auth;
 using AspireResilience.TestSupport.Hosting;
+using AspireResilience.TestSupport.Sessions;
 
 namespace AspireResilience.TestSupport.Wire;
 
@@ -42,6 +43,19 @@ public sealed class RawClient : IAsyncDisposable
             socket.Dispose();
             throw new HandshakeRejectedException(status, ex);
         }
+    }
+
+    /// <summary>
+    /// Opens a session at <paramref name="endpoint"/>, sends <paramref name="prompts"/> and leaves
+    /// politely: the server has taken every prompt before it answers the close, so their runs go
+    /// on with the client away. Returns the welcome, to resume with later.
+    /// </summary>
+    public static async Task<WelcomeMessage> PromptAndLeaveAsync(Uri endpoint, string token, params PromptMessage[] prompts)
+    {
+        await using var client = await ConnectAsync(endpoint);
+        var welcome = await client.HelloAsync(token);
+        foreach (var prompt in prompts) await client.SendAsync(prompt);
+        return welcome;
     }
 
     /// <summary>A fresh access token for <paramref name="env"/>'s next unused user.</summary>
@@ -94,6 +108,25 @@ public sealed class RawClient : IAsyncDisposable
     /// <summary>Sends one protocol message.</summary>
     public Task SendAsync(ClientMessage message) => SendAsync(ProtocolJson.Serialize(message), WebSocketMessageType.Text);
 
+    /// <summary>
+    /// Reads events until one satisfies <paramref name="until"/>, checking that their seqs grow by
+    /// exactly one; other messages are skipped, a close is a <see cref="DeliveryContractException"/>.
+    /// </summary>
+    public async Task<List<EventMessage>> ReadEventsAsync(Func<EventMessage, bool> until, TimeSpan? timeout = null)
+    {
+        var events = new List<EventMessage>();
+        while (true)
+        {
+            var received = await ReceiveAsync(timeout);
+            if (received.IsClose) throw new DeliveryContractException($"closed {received.CloseStatus} ({received.CloseDescription}) after {events.Count} events");
+            if (received.Message is not EventMessage e) continue;
+            if (events.Count > 0 && e.Seq != events[^1].Seq + 1)
+                throw new DeliveryContractException($"seq must grow by exactly one: expected {events[^1].Seq + 1}, got {e.Seq}");
+            events.Add(e);
+            if (until(e)) return events;
+        }
+    }
+
     /// <summary>Reads until the server closes; returns the close and the messages that came before it.</summary>
     public async Task<(Received Close, List<ServerMessage> Before)> ReceiveCloseAsync(TimeSpan? timeout = null)
     {
@@ -105,12 +138,18 @@ public sealed class RawClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Completes the close handshake if the server started it (or closes normally), then releases the socket.</summary>
+    /// <summary>
+    /// Closes as a polite client does: the close handshake, reading (and dropping) what the server
+    /// still sends until its close arrives. Closing with unread data would reset the connection,
+    /// and a reset makes the server's kernel drop frames it had received but not yet read.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         try
         {
-            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            if (_socket.State is WebSocketState.Open)
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", Timeouts.Token(TimeSpan.FromSeconds(2)));
+            else if (_socket.State is WebSocketState.CloseReceived)
                 await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", Timeouts.Token(TimeSpan.FromSeconds(2)));
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException) { } // the server already went away
