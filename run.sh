@@ -5,4 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 eng/prerequisites.sh
 dotnet build AppHost --nologo -v quiet
+dotnet build tools/ChatClient --nologo -v quiet
+echo "Chat with the running environment (demo user alice/alice-password) from another terminal:"
+echo "  dotnet run --project tools/ChatClient --no-build"
 exec dotnet run --project AppHost --launch-profile http --no-build

@@ -1,5 +1,6 @@
 using AspireResilience.AppHost;
 using AspireResilience.AppHost.Chaos;
+using AspireResilience.AppHost.Faults;
 using AspireResilience.AppHost.Redis;
 using AspireResilience.Contracts;
 
@@ -18,13 +19,15 @@ var auth = builder.AddProject<Projects.AuthService>(ResourceNames.Auth)
     .WithEnvironment("Auth__KeyDirectory", Path.Combine(dataDirectory, "auth-keys"))
     // The admin API (key rotation) exists for the fault-injection suites; this AppHost is a dev/test environment.
     .WithEnvironment("Auth__EnableAdminApi", "true")
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithKillCommand();
 
 var backend = builder.AddProject<Projects.Backend>(ResourceNames.Backend)
     .WithReplicas(builder.BackendReplicas())
     .WaitFor(redis)
     .WithReference(auth).WaitFor(auth)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithKillCommand();
 
 // Both hops of the Backend go through ChaosProxy so suites can fault either one; clients may
 // also use the Backend's own endpoint directly.

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AspireResilience.AppHost.Faults;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AspireResilience.AppHost.Redis;
@@ -46,7 +47,9 @@ public static class RedisResourceExtensions
                 context.Args.Add("--appendfsync");
                 context.Args.Add("everysec");
             })
-            .WithHealthCheck(healthCheckKey);
+            .WithHealthCheck(healthCheckKey)
+            .WithDataCommands()
+            .WithKillCommand();
     }
 
     /// <summary>

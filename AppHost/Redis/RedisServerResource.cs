@@ -12,6 +12,9 @@ public sealed class RedisServerResource(string name, string command, string work
 
     private EndpointReference? _endpoint;
 
+    /// <summary>Where Redis keeps its append-only file.</summary>
+    public string DataDirectory => WorkingDirectory;
+
     public EndpointReference Endpoint => _endpoint ??= new EndpointReference(this, EndpointName);
 
     /// <summary>

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
 using Aspire.Hosting.ApplicationModel;
+using AspireResilience.AppHost.Faults;
+using AspireResilience.AppHost.Redis;
 using AspireResilience.Protocol;
 
 namespace AspireResilience.E2ETests.Suite05_BackendRestart;
@@ -93,7 +95,10 @@ public sealed class RedisRestartTests : E2ETest<RedisRestartEnvironment>
         {
             await Env.ChaosProxy.SetEnabledAsync(ChaosProxyNames.Backend, false, Timeouts.Token());
             await Env.Telemetry.WaitForRunEndAsync(sessionId, "p");
-            await WithRedisStoppedAsync(() => Task.CompletedTask);
+            // The dashboard's "Restart (keep data)".
+            var restarted = await Env.App.ResourceCommands.ExecuteCommandAsync(Env.Faults.Instances(ResourceNames.Redis).Single(),
+                RedisDataCommands.RestartKeepingData, Timeouts.Token(Timeouts.StartStop));
+            Assert.IsTrue(restarted.Success, restarted.Message);
             await Env.ChaosProxy.SetEnabledAsync(ChaosProxyNames.Backend, true, Timeouts.Token());
         }, expectedFirstSeq: 1);
 
@@ -144,14 +149,15 @@ public sealed class RedisRestartTests : E2ETest<RedisRestartEnvironment>
         var (sessionId, epoch) = (session.SessionId, session.Epoch);
         var generation = GenerationSoFar(session, sessionId);
 
-        await WithRedisStoppedAsync(() =>
-        {
-            var data = new DirectoryInfo(Path.Combine(Env.DataDirectory, "redis"));
-            Assert.IsTrue(Directory.Exists(Path.Combine(data.FullName, "appendonlydir")), "Redis kept an append-only file until now");
-            foreach (var entry in data.EnumerateDirectories()) entry.Delete(recursive: true);
-            foreach (var entry in data.EnumerateFiles()) entry.Delete();
-            return Task.CompletedTask;
-        });
+        // The dashboard's "Restart (lose data)": stop, empty the data folder, start.
+        Assert.IsTrue(Directory.Exists(Path.Combine(Env.DataDirectory, "redis", "appendonlydir")), "Redis kept an append-only file until now");
+        var pid = Env.Faults.Pids(ResourceNames.Redis).Single();
+        var wiped = await Env.App.ResourceCommands.ExecuteCommandAsync(Env.Faults.Instances(ResourceNames.Redis).Single(),
+            RedisDataCommands.RestartLosingData, Timeouts.Token(Timeouts.StartStop));
+        Assert.IsTrue(wiped.Success, wiped.Message);
+        // A new redis-server process, on an empty data folder.
+        await Env.App.ResourceNotifications.WaitForResourceAsync(ResourceNames.Redis,
+            e => e.Snapshot.State?.Text == KnownResourceStates.Running && KillCommand.Pid(e.Snapshot) is { } now && now != pid, Timeouts.Token());
 
         // Once the Backend is back on Redis, a client resuming the old session on its own (an app
         // restarted) is told the store lost it.

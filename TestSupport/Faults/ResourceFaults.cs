@@ -1,7 +1,6 @@
-using System.Diagnostics;
-using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using AspireResilience.AppHost.Faults;
 using AspireResilience.TestSupport.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -16,15 +15,14 @@ namespace AspireResilience.TestSupport.Faults;
 /// <param name="instances">Each resource's instance ids, as seen when the environment started.</param>
 public sealed class ResourceFaults(DistributedApplication app, IReadOnlyDictionary<string, IReadOnlyList<string>> instances)
 {
-    private const string PidProperty = "executable.pid";
-
     /// <summary>The instance ids of <paramref name="resource"/>: one per replica.</summary>
     public IReadOnlyList<string> Instances(string resource) => instances[resource];
 
     /// <summary>
     /// SIGKILLs the instance's whole process tree (for a project that is the <c>dotnet run</c>
-    /// host and the service under it): no close frames, no shutdown hooks. Returns the killed
-    /// pid once Aspire has seen the process exit. DCP does not restart it: <see cref="StartAsync"/> does.
+    /// host and the service under it) with the dashboard's "Kill (SIGKILL)" command: no close
+    /// frames, no shutdown hooks. Returns the killed pid once Aspire has seen the process exit.
+    /// DCP does not restart it: <see cref="StartAsync"/> does.
     /// </summary>
     /// <param name="resource">The model name, e.g. <c>backend</c>.</param>
     /// <param name="instance">The replica to kill; may be omitted when there is only one.</param>
@@ -32,11 +30,8 @@ public sealed class ResourceFaults(DistributedApplication app, IReadOnlyDictiona
     {
         instance ??= SingleInstance(resource);
         var pid = Pid(instance) ?? throw new InvalidOperationException($"'{instance}' has no process to kill");
-        using (var process = Process.GetProcessById(pid))
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(Timeouts.Token());
-        }
+        var killed = await app.ResourceCommands.ExecuteCommandAsync(instance, KillCommand.Name, Timeouts.Token());
+        if (!killed.Success) throw new InvalidOperationException($"'{instance}' was not killed: {killed.Message}");
         await app.ResourceNotifications.WaitForResourceAsync(resource,
             e => e.ResourceId == instance && e.Snapshot.State?.Text is { } state && state != KnownResourceStates.Running, Timeouts.Token());
         return pid;
@@ -150,6 +145,5 @@ public sealed class ResourceFaults(DistributedApplication app, IReadOnlyDictiona
         ? only
         : throw new InvalidOperationException($"'{resource}' has several replicas: name the instance");
 
-    private static int? Pid(CustomResourceSnapshot snapshot) =>
-        snapshot.Properties.FirstOrDefault(p => p.Name == PidProperty)?.Value is { } value ? Convert.ToInt32(value, CultureInfo.InvariantCulture) : null;
+    private static int? Pid(CustomResourceSnapshot snapshot) => KillCommand.Pid(snapshot);
 }
