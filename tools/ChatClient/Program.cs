@@ -1,7 +1,6 @@
 using System.Net;
 using AspireResilience.ChatClient;
 using AspireResilience.Client;
-using AspireResilience.Protocol;
 
 // Usage: dotnet run --project tools/ChatClient -- [--endpoint ws://localhost:5180/ws] [--auth http://localhost:5190] [--user alice] [--password alice-password]
 var options = CommandLine.Parse(args);
@@ -54,14 +53,11 @@ await printing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
 static async Task PrintEventsAsync(ResilientSession session, CancellationToken cancellationToken)
 {
+    var printer = new AnswerPrinter(Console.Out);
     await foreach (var e in session.Events.ReadAllAsync(cancellationToken))
     {
-        Console.Write(e.Kind switch
-        {
-            EventKinds.StreamStart => $"assistant ({e.RunId}, seq {e.Seq})> ",
-            EventKinds.StreamEnd => $"  [seq {e.Seq}]\n",
-            _ => e.Text,
-        });
+        printer.Print(e);
+        printer.Flush();
     }
 }
 
