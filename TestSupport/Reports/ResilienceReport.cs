@@ -24,10 +24,16 @@ public static class ResilienceReport
     /// <summary>Records a measured figure that is not a recovery time (a rate, a size), reported as measured.</summary>
     public static void AddFigure(string name, double value, string unit, string source) => Figures.Add((name, value, unit, source));
 
-    /// <summary>Writes the report; returns its path.</summary>
+    /// <summary>Writes the report and its chart (<c>resilience-report.png</c> beside it); returns the report's path.</summary>
     public static string Write()
     {
         var path = RepositoryRoot.Artifact("resilience-report.md");
+        var rows = Samples.GroupBy(s => s.Scenario).OrderBy(g => g.Key, StringComparer.Ordinal).Select(group =>
+        {
+            var values = group.Select(s => s.Milliseconds).Order().ToArray();
+            return (Scenario: group.Key, N: values.Length, P50: Percentile(values, 0.50), P95: Percentile(values, 0.95), Max: values[^1],
+                Budget: group.Max(s => s.BudgetMs), Within: group.All(s => s.Milliseconds < s.BudgetMs), group.First().Source);
+        }).ToArray();
         var text = new StringBuilder()
             .AppendLine("# Resilience report")
             .AppendLine()
@@ -35,12 +41,10 @@ public static class ResilienceReport
             .AppendLine()
             .AppendLine("| scenario | n | p50 ms | p95 ms | max ms | budget ms | within budget | source |")
             .AppendLine("|---|---|---|---|---|---|---|---|");
-        foreach (var group in Samples.GroupBy(s => s.Scenario).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var row in rows)
         {
-            var values = group.Select(s => s.Milliseconds).Order().ToArray();
-            var budget = group.Max(s => s.BudgetMs);
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {group.Key} | {values.Length} | {Percentile(values, 0.50):F1} | {Percentile(values, 0.95):F1} | {values[^1]:F1} | {budget:F0} | {(group.All(s => s.Milliseconds < s.BudgetMs) ? "yes" : "**no**")} | {group.First().Source} |");
+                $"| {row.Scenario} | {row.N} | {row.P50:F1} | {row.P95:F1} | {row.Max:F1} | {row.Budget:F0} | {(row.Within ? "yes" : "**no**")} | {row.Source} |");
         }
         if (!Figures.IsEmpty)
         {
@@ -51,6 +55,11 @@ public static class ResilienceReport
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"| {figure.Name} | {figure.Value:F0} | {figure.Unit} | {figure.Source} |");
             }
+        }
+        if (rows.Length > 0)
+        {
+            ResilienceChart.Write(RepositoryRoot.Artifact("resilience-report.png"), [.. rows.Select(r => (r.Scenario, r.P50, r.P95, r.Max, r.Budget))]);
+            text.AppendLine().AppendLine("![Each timing as a share of its budget](resilience-report.png)");
         }
         File.WriteAllText(path, text.ToString());
         return path;
