@@ -26,6 +26,7 @@ public sealed partial class SessionAttachment : IAsyncDisposable
     private readonly AccessTokenValidator _tokens;
     private readonly int _maxPromptChars;
     private readonly SessionUpkeep _upkeep;
+    private RevocationWatch? _revocations;
     private SessionSubscription? _subscription;
 
     private SessionAttachment(GatewayConnection connection, string sessionId, TokenIdentity identity, SessionStore sessions,
@@ -55,11 +56,17 @@ public sealed partial class SessionAttachment : IAsyncDisposable
         var upkeep = new SessionUpkeep(sessions, connection.Sender, options, clockSkew, time, logger,
             connection.Id, sessionId, outcome.NextSeq, connection.CloseAsync);
         var attachment = new SessionAttachment(connection, sessionId, outcome.Identity!, sessions, agentRuns, tokens, options.MaxPromptChars, upkeep);
+        attachment._revocations = new RevocationWatch(tokens, () => attachment.Identity, tokens.RevocationCheckInterval, time,
+            () => connection.CloseAsync(CloseCodes.Forbidden, RevokedReason));
         attachment._subscription = await SessionSubscription.SubscribeAsync(subscriber, sessionId, connection.Id, upkeep.Wake, attachment.OnSuperseded);
         return attachment;
     }
 
-    public Task RunUpkeepAsync(CancellationToken cancellationToken) => _upkeep.RunAsync(Identity.ExpiresAt, cancellationToken);
+    /// <summary>The close reason of a connection whose token was revoked.</summary>
+    public const string RevokedReason = "token revoked";
+
+    public Task RunUpkeepAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_upkeep.RunAsync(Identity.ExpiresAt, cancellationToken), _revocations!.RunAsync(cancellationToken));
 
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$")]
     private static partial Regex PromptIdFormat();
