@@ -165,6 +165,18 @@ public sealed class TokenValidationTests : E2ETest<SharedEnvironment>
     }
 
     [TestMethod]
+    public async Task GenuinelySignedTokenWithoutTheAccessTokenTypeIsForbidden()
+    {
+        // RFC 9068 / RFC 8725 §3.11: a JWT of another kind (an ID token, a plain "JWT") signed with
+        // the same key is not an access token.
+        var user = Env.Users.Next().Name;
+        foreach (var type in new[] { "JWT", "id_token+jwt" })
+        {
+            Assert.AreEqual(CloseCodes.Forbidden, await HelloCloseCodeAsync(_forge.Create(user, type: type)), $"typ {type}");
+        }
+    }
+
+    [TestMethod]
     public async Task TokenForAnotherAudienceIsForbidden()
     {
         var token = _forge.Create(Env.Users.Next().Name, audience: "some-other-api");

@@ -52,9 +52,11 @@ public sealed class RawClient : IAsyncDisposable
         await _socket.SendAsync(payload, type, endOfMessage: true, Timeouts.Token());
 
     /// <summary>Sends <c>hello</c> with <paramref name="token"/> and returns the <c>welcome</c>; fails on anything else.</summary>
-    public async Task<WelcomeMessage> HelloAsync(string token)
+    /// <param name="token">The access token.</param>
+    /// <param name="traceparent">Makes the server's <c>ws.connection</c> span a child of this W3C trace context.</param>
+    public async Task<WelcomeMessage> HelloAsync(string token, string? traceparent = null)
     {
-        await SendAsync(ProtocolJson.Serialize(new HelloMessage(token)), WebSocketMessageType.Text);
+        await SendAsync(ProtocolJson.Serialize(new HelloMessage(token, Traceparent: traceparent)), WebSocketMessageType.Text);
         var received = await ReceiveAsync();
         return received.Message as WelcomeMessage
             ?? throw new InvalidOperationException($"expected welcome, got {received.Json ?? $"close {received.CloseStatus}: {received.CloseDescription}"}");
