@@ -54,8 +54,6 @@ public sealed partial class JwksKeyProvider(
         await _fetchLock.WaitAsync(cancellationToken);
         try
         {
-            // Upkeep, not anyone's story: no spans (a root trace every max-age would bury the real ones).
-            using var quiet = SuppressInstrumentationScope.Begin();
             await FetchAsync(JwksFetchReason.Expired, cancellationToken);
         }
         finally
@@ -68,14 +66,11 @@ public sealed partial class JwksKeyProvider(
     {
         var settings = options.Value;
         var fetchedAt = time.GetUtcNow();
-        var client = httpClients.CreateClient(HttpClientName);
-        using var response = await client.GetAsync(settings.JwksUri, cancellationToken);
-        response.EnsureSuccessStatusCode();
-        var set = new JsonWebKeySet(await response.Content.ReadAsStringAsync(cancellationToken));
-        var keys = set.Keys
+        var (json, cacheMaxAge) = await GetAsync(settings.JwksUri, quiet: reason == JwksFetchReason.Expired, cancellationToken);
+        var keys = new JsonWebKeySet(json).Keys
             .Where(k => !string.IsNullOrEmpty(k.Kid) && k.Kty == JsonWebAlgorithmsKeyTypes.RSA)
             .ToDictionary(k => k.Kid, SecurityKey (k) => k);
-        var maxAge = JwksCachePolicy.RefreshAfter(response.Headers.CacheControl?.MaxAge, settings);
+        var maxAge = JwksCachePolicy.RefreshAfter(cacheMaxAge, settings);
         _staleAt = fetchedAt + maxAge;
 
         var previous = _keys;
@@ -90,6 +85,19 @@ public sealed partial class JwksKeyProvider(
         {
             LogJwksUnchanged(logger, reason, keys.Count);
         }
+    }
+
+    /// <param name="quiet">
+    /// Scheduled upkeep, not anyone's story: no spans (a root trace every max-age would bury the
+    /// real ones). The suppression also drops log records, so it ends with this method, before the
+    /// caller logs what changed (an async method's AsyncLocal changes do not flow back out).
+    /// </param>
+    private async Task<(string Json, TimeSpan? MaxAge)> GetAsync(Uri uri, bool quiet, CancellationToken cancellationToken)
+    {
+        using var suppressed = quiet ? SuppressInstrumentationScope.Begin() : null;
+        using var response = await httpClients.CreateClient(HttpClientName).GetAsync(uri, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadAsStringAsync(cancellationToken), response.Headers.CacheControl?.MaxAge);
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information,

@@ -13,6 +13,9 @@ public static class SpanNames
     public const string SessionResume = "session.resume";
 
     public const string SessionSuperseded = "session.superseded";
+
+    /// <summary>The token in force was revoked: from noticing it to the 4003 close frame sent; child of <see cref="WsConnection"/>.</summary>
+    public const string SessionRevoked = "session.revoked";
     public const string TokenRefresh = "token.refresh";
     public const string WsClose = "ws.close";
     public const string AgentRun = "agent.run";
