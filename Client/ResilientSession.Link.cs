@@ -42,6 +42,7 @@ public sealed partial class ResilientSession
         }
         finally
         {
+            FailPendingRefresh();
             await linkScope.CancelAsync();
             await Task.WhenAll(heartbeat, acks, refreshAhead).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _deadLink = false;

@@ -131,6 +131,10 @@ public sealed partial class ResilientSession
         }
     }
 
+    /// <summary>The link ended: a refresh still waiting for its answer will not get one.</summary>
+    private void FailPendingRefresh() =>
+        Volatile.Read(ref _pendingRefresh)?.TrySetException(new IOException("the connection ended before the server answered the refresh"));
+
     private void OnRefreshAnswer(ServerMessage message)
     {
         var pending = Volatile.Read(ref _pendingRefresh);
