@@ -36,6 +36,14 @@ internal sealed class TokenForge
     /// Loads the AuthService's current signing key. Call it after the AuthService issued a token,
     /// so the key exists on disk.
     /// </summary>
+    /// <summary>Loads the current key of <paramref name="env"/>'s AuthService once it has surely written one: after a real token.</summary>
+    public static async Task<TokenForge> LoadAsync(TestEnvironment env)
+    {
+        var (name, password) = env.Users.Next();
+        await env.Tokens.PasswordAsync(name, password, Timeouts.Token());
+        return Load(env.DataDirectory);
+    }
+
     public static TokenForge Load(string dataDirectory) =>
         Load(dataDirectory, File.ReadLines(Path.Combine(dataDirectory, "auth-keys", "current")).First().Trim());
 

@@ -23,6 +23,19 @@ public sealed class DashboardTelemetry(HttpClient dashboard)
         }
     }
 
+    /// <summary>Polls the dashboard until at least <paramref name="count"/> spans named <paramref name="name"/> match; returns every match, oldest first.</summary>
+    public async Task<IReadOnlyList<TelemetrySpan>> WaitForSpansAsync(string resource, string? traceId, string name, int count, TimeSpan timeout,
+        Func<TelemetrySpan, bool> match)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var spans = (await GetSpansAsync(resource, traceId, cancel.Token)).Where(s => s.Name == name && match(s)).OrderBy(s => s.Start).ToArray();
+            if (spans.Length >= count) return spans;
+            await Task.Delay(PollInterval, cancel.Token);
+        }
+    }
+
     /// <summary>Polls the dashboard until one instance (by its telemetry name) has sent a log record at <paramref name="minimumSeverity"/> or above that matches.</summary>
     public async Task<TelemetryLog> WaitForLogAsync(string telemetryName, string minimumSeverity, TimeSpan timeout, Func<TelemetryLog, bool> match)
     {
