@@ -88,15 +88,18 @@ public sealed class ShortTokenTests : E2ETest<ShortTokenEnvironment>
         var streamed = runs[^1].End - runs[0].Start;
         Assert.IsGreaterThanOrEqualTo(TimeSpan.FromSeconds(29), streamed, "the session streamed for 30 s (agent.run spans)");
 
-        // Every refresh shows in the traces: the client's span and the Backend's, none rejected.
+        // Every refresh shows in the traces: the client's span and the Backend's, none rejected. The
+        // session refreshes for as long as it lives: end it first, so the counts hold still.
+        await client.DisposeAsync();
         var refreshes = (int)session.TokenRefreshes;
         Assert.IsGreaterThanOrEqualTo((int)(streamed / ShortTokenEnvironment.TokenLifetime), refreshes, "at least one refresh per token lifetime");
         var clientSpans = Env.ClientSpans.Finished.Where(a => a.OperationName == ClientTelemetry.TokenRefreshSpan
-            && (string?)a.GetTagItem(ClientTelemetry.SessionId) == sessionId).ToArray();
-        Assert.HasCount(refreshes, clientSpans);
+            && (string?)a.GetTagItem(ClientTelemetry.SessionId) == sessionId && a.Status != System.Diagnostics.ActivityStatusCode.Error).ToArray();
+        Assert.HasCount(refreshes, clientSpans, "one client.token.refresh span per confirmed refresh");
         var backendSpans = await Env.Telemetry.WaitForSpansAsync(ResourceNames.Backend, null, "token.refresh", refreshes, Timeouts.Telemetry,
             s => s.Attributes.GetValueOrDefault("session.id") == sessionId);
-        Assert.HasCount(refreshes, backendSpans);
+        // One more at most: a refresh the Backend answered while the client was closing.
+        Assert.IsLessThanOrEqualTo(refreshes + 1, backendSpans.Count, "one Backend token.refresh span per refresh");
         Assert.IsFalse(backendSpans.Any(s => s.Attributes.ContainsKey("error.type")), "every refresh was accepted");
         foreach (var span in clientSpans)
         {

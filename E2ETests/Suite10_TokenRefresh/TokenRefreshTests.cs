@@ -14,11 +14,17 @@ namespace AspireResilience.E2ETests.Suite10_TokenRefresh;
 [TestCategory("Suite10")]
 public sealed class TokenRefreshTests : E2ETest<SharedEnvironment>
 {
-    /// <summary>DESIGN.md §10: an in-band refresh, measured both at the client and in the Backend.</summary>
-    public static TimeSpan RefreshBudget { get; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// An in-band refresh, measured at the client and in the Backend: about twice the worst seen
+    /// here (24 ms at the client in Debug, whole suite running); DESIGN.md §10's ceiling is 100 ms.
+    /// </summary>
+    public static TimeSpan RefreshBudget { get; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>SUITES.md Suite10 #11: revocation → the socket is closed.</summary>
-    public static TimeSpan RevocationBudget { get; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Revocation → socket closed 4003: about three times the worst seen (80 ms, the AuthService's
+    /// first access-token revocation); SUITES.md Suite10 #11 requires 1 s.
+    /// </summary>
+    public static TimeSpan RevocationBudget { get; } = TimeSpan.FromMilliseconds(250);
 
     private static TokenForge _forge = null!;
 
