@@ -45,6 +45,8 @@ public sealed partial class ResilientSession
     /// <summary>The link's refresh timer: refreshes whenever the token in force is due, until the link ends.</summary>
     private async Task RefreshAheadAsync(SessionLink link, CancellationToken cancellationToken)
     {
+        // A welcome without an expiry (0): nothing to schedule against; token.expiring still works.
+        if (Interlocked.Read(ref _tokenExpiresAtMs) <= 0) return;
         while (!cancellationToken.IsCancellationRequested)
         {
             var wait = RefreshAt(Interlocked.Read(ref _tokenExpiresAtMs)) - _options.TimeProvider.GetUtcNow();
@@ -54,10 +56,13 @@ public sealed partial class ResilientSession
                 await Task.Delay(wait, _options.TimeProvider, cancellationToken);
                 continue;
             }
-            if (!await TryRefreshAsync(link, TokenRefreshTrigger.Schedule, cancellationToken))
+            var before = Interlocked.Read(ref _tokenExpiresAtMs);
+            if (!await TryRefreshAsync(link, TokenRefreshTrigger.Schedule, cancellationToken)
+                || Interlocked.Read(ref _tokenExpiresAtMs) <= before)
             {
-                // Rejected: the server closes 4001 at the old token's expiry and the reconnect
-                // asks for a new token; refreshing again at once would only spin.
+                // Rejected, or the provider had no newer token: the server closes 4001 at the old
+                // token's expiry and the reconnect asks for a new one; refreshing again at once
+                // would only spin (and flood the server with refresh frames).
                 return;
             }
         }
@@ -77,10 +82,11 @@ public sealed partial class ResilientSession
             await RefreshInBandAsync(link, trigger, cancellationToken, expiring);
             return true;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || cancellationToken.IsCancellationRequested)
+        catch (Exception)
         {
-            // The link went, the token provider failed or the server said no: the span tells which,
-            // and the reconnect after the expiry (4001) starts over with a fresh token.
+            // Whatever failed — the link, the application's token provider, the server's answer —
+            // the session must not: the span tells which, and the reconnect after the expiry
+            // (4001) starts over with a fresh token. Nobody awaits a timer's or a warning's refresh.
             return false;
         }
     }
