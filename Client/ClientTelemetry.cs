@@ -44,5 +44,8 @@ public static class ClientTelemetry
     /// <summary><c>token.refresh.trigger</c> on <see cref="TokenRefreshSpan"/>: see <see cref="Client.TokenRefreshTrigger"/>.</summary>
     public const string TokenRefreshTrigger = "token.refresh.trigger";
 
+    /// <summary>The <see cref="ReconnectReason"/> of a reconnect the application asked for with <see cref="ResilientSession.SwitchNetwork"/>.</summary>
+    public const string NetworkSwitchReason = "network switch";
+
     internal static readonly ActivitySource Source = new(Name);
 }

@@ -9,7 +9,7 @@ namespace AspireResilience.Client;
 /// </summary>
 public sealed class EndpointRotation
 {
-    private readonly IReadOnlyList<Uri> _endpoints;
+    private readonly List<Uri> _endpoints;
     private int _index;
     private int _refusedInARow;
 
@@ -18,6 +18,19 @@ public sealed class EndpointRotation
 
     /// <summary>The address to connect to now.</summary>
     public Uri Current => _endpoints[_index];
+
+    /// <summary>Makes <paramref name="endpoint"/> the current address (added to the rotation if it was not in it).</summary>
+    public void MoveTo(Uri endpoint)
+    {
+        var index = _endpoints.IndexOf(endpoint);
+        if (index < 0)
+        {
+            _endpoints.Add(endpoint);
+            index = _endpoints.Count - 1;
+        }
+        _index = index;
+        _refusedInARow = 0;
+    }
 
     /// <summary>The current address accepted: stay on it, and start counting refusals anew.</summary>
     public void Accepted() => _refusedInARow = 0;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -25,11 +26,16 @@ public sealed partial class ResilientSession : IAsyncDisposable
     private int _heartbeatMs;
 
     private readonly EndpointRotation _endpoints;
+    private volatile IPAddress? _localAddress;
+    private Uri? _switchToEndpoint;
+    private volatile bool _switchingNetwork;
 
     private ResilientSession(ResilientSessionOptions options)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueuedPrompts, 1, nameof(options.MaxQueuedPrompts));
         _options = options;
         _endpoints = new EndpointRotation(options.Endpoint, options.AlternateEndpoints);
+        _localAddress = options.LocalAddress;
     }
 
     /// <summary>The current session id (a failed resume replaces it with a fresh one).</summary>
@@ -95,17 +101,46 @@ public sealed partial class ResilientSession : IAsyncDisposable
 
     /// <summary>
     /// Sends a prompt. <paramref name="id"/> is the idempotency key: while offline the prompt is
-    /// queued, and it is re-sent after every reconnect until its answer starts.
+    /// queued, and it is re-sent after every reconnect until its answer starts (the server starts
+    /// one run per id, so it is answered exactly once).
     /// </summary>
+    /// <exception cref="PromptQueueFullException"><see cref="ResilientSessionOptions.MaxQueuedPrompts"/> prompts already wait; this one was not queued.</exception>
     public async Task SendPromptAsync(string id, string text, CancellationToken cancellationToken)
     {
         var prompt = new PromptMessage(id, text);
-        lock (_pendingPrompts) _pendingPrompts.Add(prompt);
+        lock (_pendingPrompts)
+        {
+            if (!_pendingPrompts.Exists(p => p.Id == id))
+            {
+                if (_pendingPrompts.Count >= _options.MaxQueuedPrompts) throw new PromptQueueFullException(_options.MaxQueuedPrompts);
+                _pendingPrompts.Add(prompt);
+            }
+        }
         await TrySendAsync(prompt, cancellationToken);
+    }
+
+    /// <summary>Prompts waiting for their answers to start (queued offline, or sent and not yet answered).</summary>
+    public int QueuedPrompts
+    {
+        get { lock (_pendingPrompts) return _pendingPrompts.Count; }
     }
 
     /// <summary>Aborts the current socket without a close frame, as a dropped network would. The session reconnects.</summary>
     public void AbortConnection() => _link?.Abort();
+
+    /// <summary>
+    /// The device moved to another network: later connections go from <paramref name="localAddress"/>
+    /// (null: the OS's choice), and to <paramref name="endpoint"/> when given (another address of
+    /// the same backend). The current socket is dropped at once, as the old network would drop it,
+    /// and the session resumes over the new path without a backoff delay.
+    /// </summary>
+    public void SwitchNetwork(IPAddress? localAddress, Uri? endpoint = null)
+    {
+        _localAddress = localAddress;
+        if (endpoint is not null) Volatile.Write(ref _switchToEndpoint, endpoint);
+        _switchingNetwork = true;
+        _link?.Abort();
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -133,6 +168,7 @@ public sealed partial class ResilientSession : IAsyncDisposable
             while (!_disposed.IsCancellationRequested)
             {
                 var (code, reason) = await ServeAsync(_link!);
+                if (_switchingNetwork && code is null) reason = ClientTelemetry.NetworkSwitchReason;
                 _connection.Writer.TryWrite(new Disconnected(code, reason));
                 if (_disposed.IsCancellationRequested) return;
                 if (code is { } c && !CloseCodes.AllowsReconnect(c))
@@ -140,6 +176,7 @@ public sealed partial class ResilientSession : IAsyncDisposable
                     End(c, reason);
                     return;
                 }
+                SetState(new ConnectionState(ConnectionStatus.Resuming, CloseCode: code, Reason: reason));
                 if (!await ReconnectAsync(code, reason)) return;
             }
         }
@@ -161,7 +198,9 @@ public sealed partial class ResilientSession : IAsyncDisposable
         // The server going away means another process serves (or soon will): go at once.
         var baseDelay = code == CloseCodes.GoingAway ? _options.GoingAwayReconnectDelay : _options.ReconnectBaseDelay;
         var backoff = 0;
-        var waitFirst = true;
+        // A network switch is deliberate: the new path is up, so knock at once.
+        var waitFirst = !_switchingNetwork;
+        _switchingNetwork = false;
         for (var attempt = 1; !_disposed.IsCancellationRequested; attempt++)
         {
             var delay = waitFirst
@@ -204,7 +243,8 @@ public sealed partial class ResilientSession : IAsyncDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.HandshakeTimeout);
         var token = await _options.AccessTokenProvider(forceRefresh, timeout.Token);
-        var link = new SessionLink(await _options.Connector(_endpoints.Current, timeout.Token));
+        if (Interlocked.Exchange(ref _switchToEndpoint, null) is { } switchTo) _endpoints.MoveTo(switchTo);
+        var link = new SessionLink(await _options.Connector(new NetworkPath(_endpoints.Current, _localAddress), timeout.Token));
         _endpoints.Accepted();
         try
         {
@@ -249,6 +289,9 @@ public sealed partial class ResilientSession : IAsyncDisposable
         activity?.SetTag(ClientTelemetry.SessionResumed, welcome.Resumed);
         activity?.SetTag(ClientTelemetry.SessionReplayCount, welcome.ReplayCount);
         if (welcome.Reason is not null) activity?.SetTag(ClientTelemetry.SessionResumeReason, welcome.Reason);
+        SetState(welcome.Resumed
+            ? new ConnectionState(ConnectionStatus.Resumed, welcome.ReplayCount)
+            : new ConnectionState(ConnectionStatus.Open, Reason: welcome.Reason));
         _connection.Writer.TryWrite(new Welcomed(welcome, Interlocked.Increment(ref _generation)));
     }
 
@@ -256,6 +299,7 @@ public sealed partial class ResilientSession : IAsyncDisposable
     {
         if (_connection.Writer.TryWrite(new Ended(code, reason)))
         {
+            SetState(new ConnectionState(ConnectionStatus.Closed, CloseCode: code, Reason: reason));
             _connection.Writer.TryComplete();
             _events.Writer.TryComplete(code is { } c ? new SessionClosedException(c, reason) : null);
         }

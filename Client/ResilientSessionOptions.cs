@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.WebSockets;
 
 namespace AspireResilience.Client;
@@ -31,10 +32,23 @@ public sealed class ResilientSessionOptions
     public TimeSpan TokenRefreshLead { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Opens the socket. Defaults to a <see cref="ClientWebSocket"/>; replace it to bind a source
-    /// address, add headers or go through a proxy.
+    /// The local address to connect from (and so the address family); null lets the OS choose.
+    /// <see cref="ResilientSession.SwitchNetwork"/> changes it for later connections. Defaults to null.
     /// </summary>
-    public Func<Uri, CancellationToken, ValueTask<WebSocket>> Connector { get; init; } = DefaultConnectAsync;
+    public IPAddress? LocalAddress { get; init; }
+
+    /// <summary>
+    /// Opens the socket over a <see cref="NetworkPath"/>. Defaults to a <see cref="ClientWebSocket"/>
+    /// bound to the path's local address (<see cref="WebSocketConnector"/>); replace it to add
+    /// headers or go through a proxy.
+    /// </summary>
+    public Func<NetworkPath, CancellationToken, ValueTask<WebSocket>> Connector { get; init; } = WebSocketConnector.ConnectAsync;
+
+    /// <summary>
+    /// Most prompts that may wait for their answers to start (sent while offline, or not yet
+    /// answered); one more throws <see cref="PromptQueueFullException"/>. Defaults to 32.
+    /// </summary>
+    public int MaxQueuedPrompts { get; init; } = 32;
 
     /// <summary>First reconnect delay ceiling (doubles per attempt). Defaults to 100 ms.</summary>
     public TimeSpan ReconnectBaseDelay { get; init; } = TimeSpan.FromMilliseconds(100);
@@ -63,19 +77,4 @@ public sealed class ResilientSessionOptions
 
     /// <summary>Source of jitter in [0, 1). Defaults to <see cref="Random.Shared"/>.</summary>
     public Func<double> Random { get; init; } = System.Random.Shared.NextDouble;
-
-    private static async ValueTask<WebSocket> DefaultConnectAsync(Uri endpoint, CancellationToken cancellationToken)
-    {
-        var socket = new ClientWebSocket();
-        try
-        {
-            await socket.ConnectAsync(endpoint, cancellationToken);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
 }

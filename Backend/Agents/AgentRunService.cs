@@ -23,9 +23,9 @@ public sealed partial class AgentRunService(
     /// Records the run a prompt asks for and, when it is new, runs it in this process (which
     /// holds its lease from the start). A duplicate is left to whoever runs it.
     /// </summary>
-    public async Task<StartRunResult> StartAsync(string sessionId, string owner, string runId, string prompt)
+    public async Task<StartRunResult> StartAsync(string sessionId, string owner, string connectionId, string runId, string prompt)
     {
-        var result = await runs.StartAsync(sessionId, owner, runId, prompt);
+        var result = await runs.StartAsync(sessionId, owner, connectionId, runId, prompt);
         if (result == StartRunResult.Started)
         {
             Launch(sessionId, runId, recovered: false);

@@ -10,11 +10,14 @@ namespace AspireResilience.Backend.Agents;
 /// </summary>
 internal static class RunScripts
 {
-    // KEYS: session, run, context  ARGV: owner, prompt, instance, leaseUntil, dataTtlMs, userTurnJson
+    // KEYS: session, run, context  ARGV: owner, prompt, instance, leaseUntil, dataTtlMs, userTurnJson, connectionId
     // A run id is an idempotency key: an existing run answers 'duplicate' whatever its state.
+    // Only the attached connection starts runs: a superseded socket's late prompt changes nothing.
     public const string StartRun = """
         if redis.call('EXISTS', KEYS[2]) == 1 then return {'duplicate'} end
-        if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return {'gone'} end
+        local s = redis.call('HMGET', KEYS[1], 'owner', 'conn')
+        if s[1] ~= ARGV[1] then return {'gone'} end
+        if s[2] ~= ARGV[7] then return {'superseded'} end
         local turn = redis.call('LLEN', KEYS[3])
         redis.call('HSET', KEYS[2], 'prompt', ARGV[2], 'history', turn, 'next', 0,
                    'owner', ARGV[3], 'leaseUntil', ARGV[4], 'state', 'running')
@@ -29,6 +32,7 @@ internal static class RunScripts
         "started" => StartRunResult.Started,
         "duplicate" => StartRunResult.Duplicate,
         "gone" => StartRunResult.SessionGone,
+        "superseded" => StartRunResult.Superseded,
         _ => throw ScriptReply.Unexpected(nameof(StartRun), reply),
     };
 

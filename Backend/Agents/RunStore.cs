@@ -24,7 +24,7 @@ public sealed class RunStore(
     /// adoption scan finds it. The index lives outside the session's hash slot, so the two cannot
     /// change in one script (that would break on Redis Cluster); their order closes the crash window.
     /// </summary>
-    public async Task<StartRunResult> StartAsync(string sessionId, string owner, string runId, string prompt)
+    public async Task<StartRunResult> StartAsync(string sessionId, string owner, string connectionId, string runId, string prompt)
     {
         // Index first. A crash after this step leaves a member without a run, which the adoption
         // scan drops (TakeOver answers FinishedOrGone); a crash after the script leaves a run that
@@ -35,10 +35,10 @@ public sealed class RunStore(
         var turn = JsonSerializer.Serialize(new ContextTurn("user", runId, prompt));
         var result = RunScripts.ParseStartRun(await Db.ScriptEvaluateAsync(RunScripts.StartRun,
             [SessionKeys.Session(sessionId), SessionKeys.Run(sessionId, runId), SessionKeys.Context(sessionId)],
-            [owner, prompt, instance.Id, LeaseUntil, DataTtlMs, turn]));
+            [owner, prompt, instance.Id, LeaseUntil, DataTtlMs, turn, connectionId]));
         switch (result)
         {
-            case StartRunResult.SessionGone:
+            case StartRunResult.SessionGone or StartRunResult.Superseded:
                 await Db.SetRemoveAsync(SessionKeys.ActiveRuns, member);
                 break;
             case StartRunResult.Started:

@@ -11,4 +11,7 @@ public enum StartRunResult
 
     /// <summary>The session is gone or belongs to someone else.</summary>
     SessionGone,
+
+    /// <summary>A newer connection owns the session: a late prompt from the old socket starts nothing.</summary>
+    Superseded,
 }

@@ -29,6 +29,7 @@ public static class GatewayApi
                 KeepAliveTimeout = options.Value.HeartbeatTimeout,
             });
             using var connection = connections.Create(socket, context.RequestAborted);
+            connection.Trace.PeerAddress = context.Connection.RemoteIpAddress?.ToString();
             await connection.RunAsync();
             return Results.Empty;
         });

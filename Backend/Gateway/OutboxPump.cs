@@ -8,7 +8,9 @@ namespace AspireResilience.Backend.Gateway;
 /// woken (an event was appended anywhere) and at a poll interval, so replay and live delivery
 /// are one loop: events that arrive during a replay simply come after it, never interleaved.
 /// </summary>
-public sealed class OutboxPump(SessionStore store, FrameSender sender, string sessionId, long nextSeq, TimeSpan pollInterval)
+/// <param name="replayThrough">The last seq of the replay the welcome announced (below <paramref name="nextSeq"/>: none).</param>
+/// <param name="replayed">Called once every replayed event is written to the socket.</param>
+public sealed class OutboxPump(SessionStore store, FrameSender sender, string sessionId, long nextSeq, long replayThrough, Action replayed, TimeSpan pollInterval)
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
     private long _next = nextSeq;
@@ -34,6 +36,7 @@ public sealed class OutboxPump(SessionStore store, FrameSender sender, string se
             {
                 await sender.SendAsync(new EventMessage(e.Seq, e.Kind, e.Index, e.Text, e.RunId), cancellationToken);
                 _next = e.Seq + 1;
+                if (e.Seq == replayThrough) replayed();
             }
             if (batch.Count == 0)
             {

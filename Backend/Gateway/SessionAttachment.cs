@@ -54,7 +54,7 @@ public sealed partial class SessionAttachment : IAsyncDisposable
     {
         var sessionId = outcome.Welcome!.SessionId;
         var upkeep = new SessionUpkeep(sessions, connection.Sender, options, clockSkew, time, logger,
-            connection.Id, sessionId, outcome.NextSeq, connection.CloseAsync);
+            connection.Trace, connection.Id, sessionId, outcome.NextSeq, outcome.Welcome.ReplayCount, connection.CloseAsync);
         var attachment = new SessionAttachment(connection, sessionId, outcome.Identity!, sessions, agentRuns, tokens, options.MaxPromptChars, upkeep);
         attachment._revocations = new RevocationWatch(tokens, () => attachment.Identity, tokens.RevocationCheckInterval, time,
             () => attachment.CloseRevokedAsync(RevocationCheckSource));
@@ -79,8 +79,9 @@ public sealed partial class SessionAttachment : IAsyncDisposable
                 $"prompt id must match [A-Za-z0-9._:-]{{1,64}} and text be 1..{_maxPromptChars} characters");
             return;
         }
-        // Started runs here; a duplicate's events are (or will be) in the outbox already.
-        if (await _agentRuns.StartAsync(SessionId, Identity.Subject, prompt.Id, prompt.Text) == StartRunResult.SessionGone)
+        // Started runs here; a duplicate's events are (or will be) in the outbox already, and a
+        // superseded connection's late prompt is dropped (its 4000 close is on the way).
+        if (await _agentRuns.StartAsync(SessionId, Identity.Subject, _connection.Id, prompt.Id, prompt.Text) == StartRunResult.SessionGone)
         {
             // The store lost the session under us (e.g. Redis restarted empty): a reconnect
             // tells the client so with resumed:false.
@@ -94,7 +95,8 @@ public sealed partial class SessionAttachment : IAsyncDisposable
         // Redis spans would pile up for the connection's whole life (the instrumentation keeps a
         // parent's commands until it ends). Outside any span they make no trace at all.
         Activity.Current = null;
-        if (ack.Seq < 0 || !await _sessions.AckAsync(SessionId, ack.Seq))
+        // A superseded connection's late ack is dropped: its 4000 close is on the way.
+        if (ack.Seq < 0 || await _sessions.AckAsync(SessionId, _connection.Id, ack.Seq) == AckResult.Ahead)
         {
             await _connection.RejectFrameAsync(ErrorCodes.InvalidAck, "ack seq is beyond the last event sent");
         }

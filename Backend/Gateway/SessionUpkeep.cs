@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AspireResilience.Backend.Sessions;
+using AspireResilience.Backend.Telemetry;
 using AspireResilience.Protocol;
 
 namespace AspireResilience.Backend.Gateway;
@@ -12,14 +13,15 @@ namespace AspireResilience.Backend.Gateway;
 /// </summary>
 public sealed class SessionUpkeep(
     SessionStore sessions, FrameSender sender, GatewayOptions options, TimeSpan clockSkew, TimeProvider time, ILogger logger,
-    string connectionId, string sessionId, long nextSeq, Func<int, string, Task> close)
+    ConnectionTrace trace, string connectionId, string sessionId, long nextSeq, long replayCount, Func<int, string, Task> close)
 {
-    private readonly OutboxPump _pump = new(sessions, sender, sessionId, nextSeq, options.OutboxPollInterval);
+    private Activity? _replay;
+    private OutboxPump? _pump;
     private readonly TokenWatchdog _watchdog = new(sender, time, options.TokenExpiryLead, clockSkew,
         onExpired: () => close(CloseCodes.TokenExpired, "token expired"));
 
     /// <summary>An event was appended: send it now rather than at the next poll.</summary>
-    public void Wake() => _pump.Wake();
+    public void Wake() => _pump?.Wake();
 
     /// <summary>The connection runs on a refreshed token now.</summary>
     public void Rearm(DateTimeOffset tokenExpiresAt) => _watchdog.Rearm(tokenExpiresAt);
@@ -29,17 +31,27 @@ public sealed class SessionUpkeep(
         // Outside any span: these polls are upkeep, not the connection's story, and a Redis
         // command without a parent span is dropped from the traces (ServiceDefaults).
         Activity.Current = null;
+        if (replayCount > 0)
+        {
+            // The replay's own span, so its rate (events/s) can be read from the trace.
+            _replay = trace.StartChild(SpanNames.SessionReplay);
+            _replay?.SetTag(SpanAttributes.SessionId, sessionId);
+            _replay?.SetTag(SpanAttributes.SessionReplayCount, replayCount);
+        }
+        _pump = new OutboxPump(sessions, sender, sessionId, nextSeq, nextSeq + replayCount - 1, EndReplay, options.OutboxPollInterval);
         await Task.WhenAll(
             PumpAsync(cancellationToken),
             _watchdog.RunAsync(tokenExpiresAt, cancellationToken),
             KeepSessionInUseAsync(cancellationToken));
     }
 
+    private void EndReplay() => _replay?.Dispose();
+
     private async Task PumpAsync(CancellationToken cancellationToken)
     {
         try
         {
-            if (await _pump.RunAsync(cancellationToken) is { } code)
+            if (await _pump!.RunAsync(cancellationToken) is { } code)
             {
                 await close(code, "outbox overflow: resume to learn what was lost");
             }
@@ -48,6 +60,15 @@ public sealed class SessionUpkeep(
         {
             GatewayConnection.LogRedisUnavailable(logger, connectionId, ex.GetType().Name);
             await close(CloseCodes.TryAgainLater, "session store unavailable");
+        }
+        finally
+        {
+            // A replay cut short (the link dropped) still ends its span, marked unfinished.
+            if (_replay is { IsStopped: false } replay)
+            {
+                replay.SetStatus(ActivityStatusCode.Error, "replay interrupted");
+                replay.Dispose();
+            }
         }
     }
 

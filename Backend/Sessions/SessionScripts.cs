@@ -92,10 +92,13 @@ internal static class SessionScripts
         _ => throw ScriptReply.Unexpected(nameof(Touch), reply),
     };
 
-    // KEYS: session, outbox  ARGV: seq, now
-    // Cumulative ack: trims everything <= seq. An ack beyond what was produced is refused.
+    // KEYS: session, outbox  ARGV: seq, now, connectionId
+    // Cumulative ack: trims everything <= seq. An ack beyond what was produced is refused; one
+    // from a connection that no longer owns the session (a superseded socket's late ack) is ignored.
     public const string Ack = """
-        local top = tonumber(redis.call('HGET', KEYS[1], 'top') or '-1')
+        local s = redis.call('HMGET', KEYS[1], 'top', 'conn')
+        if s[2] ~= ARGV[3] then return {'superseded'} end
+        local top = tonumber(s[1] or '-1')
         local seq = tonumber(ARGV[1])
         if seq > top then return {'ahead'} end
         redis.call('XTRIM', KEYS[2], 'MINID', tostring(seq + 1) .. '-0')
@@ -105,11 +108,11 @@ internal static class SessionScripts
         return {'ok'}
         """;
 
-    /// <returns>false when the ack is beyond anything the session produced (or the session is gone).</returns>
-    public static bool ParseAck(RedisResult reply) => ScriptReply.Status(reply) switch
+    public static AckResult ParseAck(RedisResult reply) => ScriptReply.Status(reply) switch
     {
-        "ok" => true,
-        "ahead" => false,
+        "ok" => AckResult.Trimmed,
+        "ahead" => AckResult.Ahead,
+        "superseded" => AckResult.Superseded,
         _ => throw ScriptReply.Unexpected(nameof(Ack), reply),
     };
 }

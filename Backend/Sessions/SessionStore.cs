@@ -80,10 +80,10 @@ public sealed class SessionStore(IConnectionMultiplexer redis, IOptions<SessionS
     public Task DetachAsync(string id, string connectionId) =>
         Db.ScriptEvaluateAsync(SessionScripts.Detach, [SessionKeys.Session(id)], [connectionId, Now]);
 
-    /// <returns>false when <paramref name="seq"/> is beyond anything the session produced.</returns>
-    public async Task<bool> AckAsync(string id, long seq) =>
+    /// <summary>Trims the outbox up to <paramref name="seq"/>, if <paramref name="connectionId"/> still owns the session.</summary>
+    public async Task<AckResult> AckAsync(string id, string connectionId, long seq) =>
         SessionScripts.ParseAck(await Db.ScriptEvaluateAsync(SessionScripts.Ack,
-            [SessionKeys.Session(id), SessionKeys.Outbox(id)], [seq, Now]));
+            [SessionKeys.Session(id), SessionKeys.Outbox(id)], [seq, Now, connectionId]));
 
     /// <summary>Reads up to one batch of events with <c>seq ≥ fromSeq</c>, in order.</summary>
     public async Task<IReadOnlyList<OutboxEvent>> ReadAsync(string id, long fromSeq)

@@ -14,6 +14,9 @@ public sealed class ConnectionTrace(DateTimeOffset acceptedAt) : IDisposable
 {
     public Activity? Connection { get; private set; }
 
+    /// <summary>The socket peer's address, recorded on <c>ws.connection</c>.</summary>
+    public string? PeerAddress { get; set; }
+
     /// <param name="traceparent">From the hello; null when there was no valid hello or it carried none.</param>
     public void Start(string connectionId, string? traceparent)
     {
@@ -32,6 +35,7 @@ public sealed class ConnectionTrace(DateTimeOffset acceptedAt) : IDisposable
             Activity.Current = current;
         }
         Connection?.SetTag(SpanAttributes.WsConnectionId, connectionId);
+        Connection?.SetTag(SpanAttributes.NetworkPeerAddress, PeerAddress);
     }
 
     /// <summary>A child of <c>ws.connection</c>, with an explicit parent: callers on a Redis thread have no current activity.</summary>

@@ -10,6 +10,8 @@ public static class SpanAttributes
     public const string SessionResumed = "session.resumed";
     public const string SessionReplayCount = "session.replay.count";
     public const string SessionResumeReason = "session.resume.reason";
+    /// <summary>The socket peer's address (semantic convention): shows from which network a client came back.</summary>
+    public const string NetworkPeerAddress = "network.peer.address";
     public const string WsConnectionId = "ws.connection.id";
     public const string WsCloseCode = "ws.close.code";
 

@@ -12,6 +12,8 @@ public static class SpanNames
     /// <summary>The resume decision; child of <see cref="SessionHello"/>, only when the hello names a session.</summary>
     public const string SessionResume = "session.resume";
 
+    /// <summary>From the welcome to the last replayed event written to the socket; child of <see cref="WsConnection"/>, only when there is something to replay.</summary>
+    public const string SessionReplay = "session.replay";
     public const string SessionSuperseded = "session.superseded";
 
     /// <summary>The token in force was revoked: from noticing it to the 4003 close frame sent; child of <see cref="WsConnection"/>.</summary>

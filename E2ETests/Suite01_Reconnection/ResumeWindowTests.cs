@@ -1,4 +1,5 @@
 using AspireResilience.Protocol;
+using AspireResilience.TestSupport.Redis;
 
 namespace AspireResilience.E2ETests.Suite01_Reconnection;
 
@@ -53,5 +54,26 @@ public sealed class ResumeWindowTests : E2ETest<ResumeWindowEnvironment>
         await late.Session.SendPromptAsync("q", "anyone there?", Timeouts.Token());
         var answer = await late.Session.ReadAnswerAsync("q", expectedFirstSeq: 1);
         Assert.StartsWith("[context: 0 earlier messages]", answer.Text, "nothing of the old session leaks into the new one");
+    }
+
+    [TestMethod]
+    [TestCategory("Suite03")]
+    public async Task EventsQueuedForAnAbsentClientLastTheWindowThenAreGoneAndSaidToBe()
+    {
+        var token = await RawClient.TokenAsync(Env);
+        var welcome = await RawClient.PromptAndLeaveAsync(Env.BackendWebSocket, token, new PromptMessage("p", "answer nobody will read in time"));
+        await Env.Telemetry.WaitForRunEndAsync(welcome.SessionId, "p");
+        await using var store = await SessionStoreInspector.ConnectAsync(Env);
+        Assert.AreEqual(22, await store.OutboxLengthAsync(welcome.SessionId), "the answer waits for its client");
+
+        // The window passes with the client away: Redis expires the queued events by their TTL.
+        await Poll.UntilAsync(async () => await store.OutboxLengthAsync(welcome.SessionId) == 0, "the outbox expired with the window");
+        await using var late = await RawClient.ConnectAsync(Env.BackendWebSocket);
+        var answer = await late.HelloAsync(new HelloMessage(token, welcome.SessionId, 0, welcome.Epoch));
+
+        Assert.IsFalse(answer.Resumed);
+        Assert.AreEqual(ResumeFailureReasons.Expired, answer.Reason, "the loss is said, not silent");
+        Assert.AreEqual(0, answer.ReplayCount);
+        Assert.HasCount(1, await store.SessionKeysAsync(welcome.SessionId), "only the tombstone that lets a late client hear 'expired' is left");
     }
 }

@@ -94,8 +94,7 @@ public sealed class TokenValidationTests : E2ETest<SharedEnvironment>
         {
             if (cut || e.Index != 3) return;
             cut = true;
-            runEnded = Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, null, "agent.run", Timeouts.Telemetry,
-                s => s.Attributes.GetValueOrDefault("session.id") == sessionId && s.Attributes.GetValueOrDefault("agent.run.id") == "away");
+            runEnded = Env.Telemetry.WaitForRunEndAsync(sessionId, "away");
             presentNext = _forge.Create(name, expires: Now.AddSeconds(-30));
             session.AbortConnection();
         });

@@ -81,6 +81,28 @@ public sealed class RedisRestartTests : E2ETest<RedisRestartEnvironment>
     }
 
     [TestMethod]
+    [TestCategory("Suite03")]
+    public async Task EventsQueuedForAnAbsentClientSurviveARedisRestartWithPersistence()
+    {
+        ExpectErrors(OutageErrors);
+        await using var client = await SessionFactory.ConnectAsync(Env);
+        var sessionId = client.Session.SessionId;
+
+        // The client goes offline early in the answer; the rest queues, Redis restarts, the client comes back.
+        await MidAnswerFault.StreamThroughAsync(Env, client, "p", "wait for me across a Redis restart", atIndex: 1, async () =>
+        {
+            await Env.ChaosProxy.SetEnabledAsync(ChaosProxyNames.Backend, false, Timeouts.Token());
+            await Env.Telemetry.WaitForRunEndAsync(sessionId, "p");
+            await WithRedisStoppedAsync(() => Task.CompletedTask);
+            await Env.ChaosProxy.SetEnabledAsync(ChaosProxyNames.Backend, true, Timeouts.Token());
+        }, expectedFirstSeq: 1);
+
+        var welcome = await client.Session.WaitForWelcomeAsync(generation: 2);
+        Assert.IsTrue(welcome.Resumed, welcome.Reason);
+        Assert.IsGreaterThanOrEqualTo(20, welcome.ReplayCount, "what queued before the restart was replayed after it");
+    }
+
+    [TestMethod]
     public async Task WhileRedisIsDownTheBackendIsUnhealthyAndANewConnectionIsToldToTryAgainLater()
     {
         ExpectErrors(OutageErrors);

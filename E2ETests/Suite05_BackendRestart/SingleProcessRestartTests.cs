@@ -44,6 +44,7 @@ public sealed class SingleProcessRestartTests : E2ETest<Suite05Environment>
     }
 
     [TestMethod]
+    [TestCategory("Suite02")] // #8: the run continues under a lease takeover
     public async Task GracefulRestartMidAnswerSendsGoingAwayAndTheRunGoesOnExactlyOnce()
     {
         const string prompt = "outlive a deploy";

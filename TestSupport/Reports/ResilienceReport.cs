@@ -12,6 +12,7 @@ namespace AspireResilience.TestSupport.Reports;
 public static class ResilienceReport
 {
     private static readonly ConcurrentBag<(string Scenario, double Milliseconds, double BudgetMs, string Source)> Samples = [];
+    private static readonly ConcurrentBag<(string Name, double Value, string Unit, string Source)> Figures = [];
 
     /// <summary>Records a measured timing; returns whether it is within <paramref name="budget"/>.</summary>
     public static bool Add(string scenario, TimeSpan measured, TimeSpan budget, string source)
@@ -19,6 +20,9 @@ public static class ResilienceReport
         Samples.Add((scenario, measured.TotalMilliseconds, budget.TotalMilliseconds, source));
         return measured < budget;
     }
+
+    /// <summary>Records a measured figure that is not a recovery time (a rate, a size), reported as measured.</summary>
+    public static void AddFigure(string name, double value, string unit, string source) => Figures.Add((name, value, unit, source));
 
     /// <summary>Writes the report; returns its path.</summary>
     public static string Write()
@@ -37,6 +41,16 @@ public static class ResilienceReport
             var budget = group.Max(s => s.BudgetMs);
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {group.Key} | {values.Length} | {Percentile(values, 0.50):F1} | {Percentile(values, 0.95):F1} | {values[^1]:F1} | {budget:F0} | {(group.All(s => s.Milliseconds < s.BudgetMs) ? "yes" : "**no**")} | {group.First().Source} |");
+        }
+        if (!Figures.IsEmpty)
+        {
+            text.AppendLine()
+                .AppendLine("| figure | value | unit | source |")
+                .AppendLine("|---|---|---|---|");
+            foreach (var figure in Figures.OrderBy(f => f.Name, StringComparer.Ordinal))
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {figure.Name} | {figure.Value:F0} | {figure.Unit} | {figure.Source} |");
+            }
         }
         File.WriteAllText(path, text.ToString());
         return path;

@@ -16,26 +16,38 @@ public static class SessionReading
     /// 0..n+1 without a hole or a repeat.
     /// </summary>
     public static async Task<Answer> ReadAnswerAsync(this ResilientSession session, string runId, long? expectedFirstSeq = null,
-        Action<EventMessage>? onEvent = null, CancellationToken cancellationToken = default)
+        Action<EventMessage>? onEvent = null, CancellationToken cancellationToken = default) =>
+        (await session.ReadAnswersAsync([runId], expectedFirstSeq, onEvent, cancellationToken))[runId];
+
+    /// <summary>
+    /// Reads events until every run in <paramref name="runIds"/> ended, checking that seqs are
+    /// consecutive and that each run's indices run 0..n+1 without a hole or a repeat, however
+    /// the runs interleave.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, Answer>> ReadAnswersAsync(this ResilientSession session, IReadOnlyCollection<string> runIds,
+        long? expectedFirstSeq = null, Action<EventMessage>? onEvent = null, CancellationToken cancellationToken = default)
     {
         var cancel = Linked(cancellationToken);
-        var text = new StringBuilder();
-        var events = new List<EventMessage>();
+        var runs = runIds.ToDictionary(id => id, _ => (Text: new StringBuilder(), Events: new List<EventMessage>()));
+        var answers = new Dictionary<string, Answer>();
         var previousSeq = expectedFirstSeq - 1;
-        while (true)
+        while (answers.Count < runs.Count)
         {
             var e = await session.Events.ReadAsync(cancel);
             if (previousSeq is { } p && e.Seq != p + 1)
                 throw new DeliveryContractException($"seq must grow by exactly one: expected {p + 1}, got {e.Seq}");
             previousSeq = e.Seq;
             onEvent?.Invoke(e);
-            if (e.RunId != runId) continue;
-            if (e.Index != events.Count)
-                throw new DeliveryContractException($"run {runId}: index must be continuous: expected {events.Count}, got {e.Index}");
-            events.Add(e);
-            if (e.Kind == EventKinds.StreamChunk) text.Append(e.Text);
-            if (e.Kind == EventKinds.StreamEnd) return new Answer(text.ToString(), events);
+            if (e.RunId is null || !runs.TryGetValue(e.RunId, out var run)) continue;
+            if (answers.ContainsKey(e.RunId))
+                throw new DeliveryContractException($"run {e.RunId}: an event after its end (index {e.Index})");
+            if (e.Index != run.Events.Count)
+                throw new DeliveryContractException($"run {e.RunId}: index must be continuous: expected {run.Events.Count}, got {e.Index}");
+            run.Events.Add(e);
+            if (e.Kind == EventKinds.StreamChunk) run.Text.Append(e.Text);
+            if (e.Kind == EventKinds.StreamEnd) answers[e.RunId] = new Answer(run.Text.ToString(), run.Events);
         }
+        return answers;
     }
 
     /// <summary>Waits until the session notices its link dropped.</summary>

@@ -36,6 +36,11 @@ public sealed class DashboardTelemetry(HttpClient dashboard)
         }
     }
 
+    /// <summary>Waits for the Backend's <c>agent.run</c> span of one run: it ends when the run wrote its last event.</summary>
+    public Task<TelemetrySpan> WaitForRunEndAsync(string sessionId, string runId, TimeSpan? timeout = null) =>
+        WaitForSpanAsync(Contracts.ResourceNames.Backend, null, "agent.run", timeout ?? Timeouts.Telemetry,
+            s => s.Attributes.GetValueOrDefault("session.id") == sessionId && s.Attributes.GetValueOrDefault("agent.run.id") == runId);
+
     /// <summary>Polls the dashboard until one instance (by its telemetry name) has sent a log record at <paramref name="minimumSeverity"/> or above that matches.</summary>
     public async Task<TelemetryLog> WaitForLogAsync(string telemetryName, string minimumSeverity, TimeSpan timeout, Func<TelemetryLog, bool> match)
     {

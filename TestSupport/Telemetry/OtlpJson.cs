@@ -12,6 +12,7 @@ public static class OtlpJson
         foreach (var rs in resourceSpans.EnumerateArray())
         {
             var resource = ResourceName(rs);
+            var instance = ResourceAttribute(rs, "service.instance.id");
             foreach (var ss in rs.GetProperty("scopeSpans").EnumerateArray())
             {
                 foreach (var span in ss.GetProperty("spans").EnumerateArray())
@@ -24,7 +25,8 @@ public static class OtlpJson
                         span.GetProperty("name").GetString()!,
                         FromUnixNanos(span.GetProperty("startTimeUnixNano")),
                         FromUnixNanos(span.GetProperty("endTimeUnixNano")),
-                        Attributes(span));
+                        Attributes(span))
+                    { Instance = instance };
                 }
             }
         }
@@ -55,14 +57,10 @@ public static class OtlpJson
         }
     }
 
-    private static string ResourceName(JsonElement resourceSpans)
-    {
-        if (resourceSpans.TryGetProperty("resource", out var resource) && resource.TryGetProperty("attributes", out _))
-        {
-            return Attributes(resource).GetValueOrDefault("service.name", "");
-        }
-        return "";
-    }
+    private static string ResourceName(JsonElement resourceSpans) => ResourceAttribute(resourceSpans, "service.name");
+
+    private static string ResourceAttribute(JsonElement resourceSpans, string name) =>
+        resourceSpans.TryGetProperty("resource", out var resource) ? Attributes(resource).GetValueOrDefault(name, "") : "";
 
     private static Dictionary<string, string> Attributes(JsonElement owner)
     {

@@ -6,4 +6,10 @@ public sealed record TelemetrySpan(
     DateTimeOffset Start, DateTimeOffset End, IReadOnlyDictionary<string, string> Attributes)
 {
     public TimeSpan Duration => End - Start;
+
+    /// <summary>The sending process's <c>service.instance.id</c> (which replica).</summary>
+    public string Instance { get; init; } = "";
+
+    /// <summary>The dashboard's name for the sending instance, as in <see cref="Hosting.ResourceInstance.TelemetryName"/>.</summary>
+    public string TelemetryName => $"{Resource}-{Instance}";
 }

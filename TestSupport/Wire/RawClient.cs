@@ -1,9 +1,12 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
+using AspireResilience.Client;
 using AspireResilience.Protocol;
 using AspireResilience.TestSupport.Auth;
 using AspireResilience.TestSupport.Hosting;
+using AspireResilience.TestSupport.Sessions;
 
 namespace AspireResilience.TestSupport.Wire;
 
@@ -18,15 +21,20 @@ public sealed class RawClient : IAsyncDisposable
     private RawClient(ClientWebSocket socket) => _socket = socket;
 
     /// <summary>Opens a socket to <paramref name="endpoint"/>, optionally as a browser would with an <c>Origin</c> header.</summary>
+    /// <param name="endpoint">The Backend's WebSocket endpoint.</param>
+    /// <param name="origin">The <c>Origin</c> header, if any.</param>
+    /// <param name="localAddress">The source address (and family) to connect from; by default the OS's choice.</param>
+    /// <param name="receiveBufferBytes">A small TCP receive buffer makes a client that stops reading push back on the server soon.</param>
     /// <exception cref="HandshakeRejectedException">The server refused the upgrade.</exception>
-    public static async Task<RawClient> ConnectAsync(Uri endpoint, string? origin = null)
+    public static async Task<RawClient> ConnectAsync(Uri endpoint, string? origin = null, IPAddress? localAddress = null, int? receiveBufferBytes = null)
     {
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
         if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
+        Action<Socket>? configure = receiveBufferBytes is { } bytes ? s => s.ReceiveBufferSize = bytes : null;
         try
         {
-            await socket.ConnectAsync(endpoint, Timeouts.Token());
+            await WebSocketConnector.ConnectAsync(socket, new NetworkPath(endpoint, localAddress), configure, Timeouts.Token());
             return new RawClient(socket);
         }
         catch (WebSocketException ex) when (socket.HttpStatusCode is not 0 and not HttpStatusCode.SwitchingProtocols)
@@ -35,6 +43,19 @@ public sealed class RawClient : IAsyncDisposable
             socket.Dispose();
             throw new HandshakeRejectedException(status, ex);
         }
+    }
+
+    /// <summary>
+    /// Opens a session at <paramref name="endpoint"/>, sends <paramref name="prompts"/> and leaves
+    /// politely: the server has taken every prompt before it answers the close, so their runs go
+    /// on with the client away. Returns the welcome, to resume with later.
+    /// </summary>
+    public static async Task<WelcomeMessage> PromptAndLeaveAsync(Uri endpoint, string token, params PromptMessage[] prompts)
+    {
+        await using var client = await ConnectAsync(endpoint);
+        var welcome = await client.HelloAsync(token);
+        foreach (var prompt in prompts) await client.SendAsync(prompt);
+        return welcome;
     }
 
     /// <summary>A fresh access token for <paramref name="env"/>'s next unused user.</summary>
@@ -52,11 +73,12 @@ public sealed class RawClient : IAsyncDisposable
         await _socket.SendAsync(payload, type, endOfMessage: true, Timeouts.Token());
 
     /// <summary>Sends <c>hello</c> with <paramref name="token"/> and returns the <c>welcome</c>; fails on anything else.</summary>
-    /// <param name="token">The access token.</param>
-    /// <param name="traceparent">Makes the server's <c>ws.connection</c> span a child of this W3C trace context.</param>
-    public async Task<WelcomeMessage> HelloAsync(string token, string? traceparent = null)
+    public Task<WelcomeMessage> HelloAsync(string token) => HelloAsync(new HelloMessage(token));
+
+    /// <summary>Sends <paramref name="hello"/> (a resume, when it names a session) and returns the <c>welcome</c>; fails on anything else.</summary>
+    public async Task<WelcomeMessage> HelloAsync(HelloMessage hello)
     {
-        await SendAsync(ProtocolJson.Serialize(new HelloMessage(token, Traceparent: traceparent)), WebSocketMessageType.Text);
+        await SendAsync(ProtocolJson.Serialize(hello), WebSocketMessageType.Text);
         var received = await ReceiveAsync();
         return received.Message as WelcomeMessage
             ?? throw new InvalidOperationException($"expected welcome, got {received.Json ?? $"close {received.CloseStatus}: {received.CloseDescription}"}");
@@ -83,6 +105,28 @@ public sealed class RawClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends one protocol message.</summary>
+    public Task SendAsync(ClientMessage message) => SendAsync(ProtocolJson.Serialize(message), WebSocketMessageType.Text);
+
+    /// <summary>
+    /// Reads events until one satisfies <paramref name="until"/>, checking that their seqs grow by
+    /// exactly one; other messages are skipped, a close is a <see cref="DeliveryContractException"/>.
+    /// </summary>
+    public async Task<List<EventMessage>> ReadEventsAsync(Func<EventMessage, bool> until, TimeSpan? timeout = null)
+    {
+        var events = new List<EventMessage>();
+        while (true)
+        {
+            var received = await ReceiveAsync(timeout);
+            if (received.IsClose) throw new DeliveryContractException($"closed {received.CloseStatus} ({received.CloseDescription}) after {events.Count} events");
+            if (received.Message is not EventMessage e) continue;
+            if (events.Count > 0 && e.Seq != events[^1].Seq + 1)
+                throw new DeliveryContractException($"seq must grow by exactly one: expected {events[^1].Seq + 1}, got {e.Seq}");
+            events.Add(e);
+            if (until(e)) return events;
+        }
+    }
+
     /// <summary>Reads until the server closes; returns the close and the messages that came before it.</summary>
     public async Task<(Received Close, List<ServerMessage> Before)> ReceiveCloseAsync(TimeSpan? timeout = null)
     {
@@ -94,12 +138,18 @@ public sealed class RawClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Completes the close handshake if the server started it (or closes normally), then releases the socket.</summary>
+    /// <summary>
+    /// Closes as a polite client does: the close handshake, reading (and dropping) what the server
+    /// still sends until its close arrives. Closing with unread data would reset the connection,
+    /// and a reset makes the server's kernel drop frames it had received but not yet read.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         try
         {
-            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            if (_socket.State is WebSocketState.Open)
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", Timeouts.Token(TimeSpan.FromSeconds(2)));
+            else if (_socket.State is WebSocketState.CloseReceived)
                 await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", Timeouts.Token(TimeSpan.FromSeconds(2)));
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException) { } // the server already went away

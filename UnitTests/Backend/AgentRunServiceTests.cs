@@ -33,10 +33,10 @@ public sealed class AgentRunServiceTests : RedisStoreTestBase
     {
         var sessionId = await NewSessionAsync();
         var runs = Runs();
-        await runs.StartAsync(sessionId, Owner, "p1", "hello");
+        await runs.StartAsync(sessionId, Owner, "c1", "p1", "hello");
         Assert.AreEqual(AppendStatus.Appended, (await runs.AppendAsync(sessionId, "p1", 0, "stream.end", "", finalAnswer: "")).Status);
         await runs.RemoveActiveAsync(sessionId, "p1");
-        Assert.AreEqual(StartRunResult.Duplicate, await runs.StartAsync(sessionId, Owner, "p1", "hello"));
+        Assert.AreEqual(StartRunResult.Duplicate, await runs.StartAsync(sessionId, Owner, "c1", "p1", "hello"));
 
         await Service(runs).AdoptOrphanedRunsAsync();
 
@@ -48,7 +48,7 @@ public sealed class AgentRunServiceTests : RedisStoreTestBase
     {
         var sessionId = await NewSessionAsync();
         var owner = Runs();
-        await owner.StartAsync(sessionId, Owner, "p1", "hello");
+        await owner.StartAsync(sessionId, Owner, "c1", "p1", "hello");
         var other = Runs();
 
         await Service(other).AdoptOrphanedRunsAsync();

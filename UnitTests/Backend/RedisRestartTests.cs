@@ -39,12 +39,12 @@ public sealed class RedisRestartTests : RedisStoreTestBase
         Assert.AreEqual(new AttachResult(AttachStatus.Resumed, 2, Epoch), await sessions.AttachAsync(id, Owner, 2, "c3"), "the data came back from the AOF");
         Assert.AreEqual(new AppendResult(AppendStatus.Appended, 3), await runs.AppendAsync(id, "r1", 2, "stream.chunk", "after", null));
         Assert.HasCount(3, await sessions.ReadAsync(id, 1));
-        Assert.IsTrue(await sessions.AckAsync(id, 3));
-        Assert.IsFalse(await sessions.AckAsync(id, 4));
+        Assert.AreEqual(AckResult.Trimmed, await sessions.AckAsync(id, "c3", 3));
+        Assert.AreEqual(AckResult.Ahead, await sessions.AckAsync(id, "c3", 4));
         Assert.IsTrue(await sessions.TouchAsync(id, "c3"));
+        Assert.AreEqual(StartRunResult.Started, await runs.StartAsync(id, Owner, "c3", "r2", "again"));
+        Assert.AreEqual(StartRunResult.Duplicate, await runs.StartAsync(id, Owner, "c3", "r2", "again"));
         await sessions.DetachAsync(id, "c3");
-        Assert.AreEqual(StartRunResult.Started, await runs.StartAsync(id, Owner, "r2", "again"));
-        Assert.AreEqual(StartRunResult.Duplicate, await runs.StartAsync(id, Owner, "r2", "again"));
         Assert.AreEqual(TakeOverResult.LeasedElsewhere, await Runs().TryTakeOverAsync(id, "r2"));
         await runs.ReleaseAsync(id, "r2");
         Assert.AreEqual(TakeOverResult.TakenOver, await Runs().TryTakeOverAsync(id, "r2"));

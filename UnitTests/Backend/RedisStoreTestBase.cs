@@ -81,7 +81,7 @@ public abstract class RedisStoreTestBase
 
     protected static async Task<long[]> AppendEventsAsync(RunStore runs, string sessionId, string runId, int count)
     {
-        Assert.AreEqual(StartRunResult.Started, await runs.StartAsync(sessionId, Owner, runId, "prompt"));
+        Assert.AreEqual(StartRunResult.Started, await runs.StartAsync(sessionId, Owner, "c1", runId, "prompt"));
         var seqs = new long[count];
         for (var i = 0; i < count; i++)
         {

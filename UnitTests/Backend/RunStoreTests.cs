@@ -26,9 +26,9 @@ public sealed class RunStoreTests : RedisStoreTestBase
     {
         var runs = Runs();
 
-        Assert.AreEqual(StartRunResult.Started, await runs.StartAsync(_sessionId, Owner, "p1", "hello"));
-        Assert.AreEqual(StartRunResult.Duplicate, await runs.StartAsync(_sessionId, Owner, "p1", "hello again"));
-        Assert.AreEqual(StartRunResult.Duplicate, await Runs().StartAsync(_sessionId, Owner, "p1", "from a replica"));
+        Assert.AreEqual(StartRunResult.Started, await runs.StartAsync(_sessionId, Owner, "c1", "p1", "hello"));
+        Assert.AreEqual(StartRunResult.Duplicate, await runs.StartAsync(_sessionId, Owner, "c1", "p1", "hello again"));
+        Assert.AreEqual(StartRunResult.Duplicate, await Runs().StartAsync(_sessionId, Owner, "c1", "p1", "from a replica"));
 
         Assert.AreEqual(new RunState("hello", 0, 0, false), await runs.GetAsync(_sessionId, "p1"));
         Assert.AreEqual(1, await Db.ListLengthAsync(SessionKeys.Context(_sessionId)));
@@ -41,10 +41,10 @@ public sealed class RunStoreTests : RedisStoreTestBase
         var runs = Runs();
         // The active-run index answers WRONGTYPE: the same as a process dying at that step.
         await Db.StringSetAsync(SessionKeys.ActiveRuns, "not a set");
-        await Assert.ThrowsExactlyAsync<RedisServerException>(() => runs.StartAsync(_sessionId, Owner, "p1", "hello"));
+        await Assert.ThrowsExactlyAsync<RedisServerException>(() => runs.StartAsync(_sessionId, Owner, "c1", "p1", "hello"));
         await Db.KeyDeleteAsync(SessionKeys.ActiveRuns);
 
-        var resent = await runs.StartAsync(_sessionId, Owner, "p1", "hello");
+        var resent = await runs.StartAsync(_sessionId, Owner, "c1", "p1", "hello");
 
         Assert.AreEqual(StartRunResult.Started, resent, "nothing was recorded, so the re-sent prompt starts the run");
         CollectionAssert.AreEqual(new[] { SessionKeys.RunMember(_sessionId, "p1") }, (await runs.ActiveAsync()).ToArray());
@@ -54,7 +54,7 @@ public sealed class RunStoreTests : RedisStoreTestBase
     public async Task RemovedRunIsNoLongerActive()
     {
         var runs = Runs();
-        await runs.StartAsync(_sessionId, Owner, "p1", "hello");
+        await runs.StartAsync(_sessionId, Owner, "c1", "p1", "hello");
 
         await runs.RemoveActiveAsync(_sessionId, "p1");
 
@@ -62,12 +62,25 @@ public sealed class RunStoreTests : RedisStoreTestBase
     }
 
     [TestMethod]
+    public async Task LatePromptFromASupersededConnectionStartsNothing()
+    {
+        var runs = Runs();
+        await Sessions().AttachAsync(_sessionId, Owner, 0, "c2");
+
+        Assert.AreEqual(StartRunResult.Superseded, await runs.StartAsync(_sessionId, Owner, "c1", "p1", "late"));
+
+        Assert.IsNull(await runs.GetAsync(_sessionId, "p1"));
+        Assert.HasCount(0, await runs.ActiveAsync());
+        Assert.AreEqual(StartRunResult.Started, await runs.StartAsync(_sessionId, Owner, "c2", "p1", "from the new socket"));
+    }
+
+    [TestMethod]
     public async Task StartOnAForeignOrMissingSessionIsSessionGone()
     {
         var runs = Runs();
 
-        Assert.AreEqual(StartRunResult.SessionGone, await runs.StartAsync(_sessionId, "mallory", "p1", "hi"));
-        Assert.AreEqual(StartRunResult.SessionGone, await runs.StartAsync("no-such-session", Owner, "p1", "hi"));
+        Assert.AreEqual(StartRunResult.SessionGone, await runs.StartAsync(_sessionId, "mallory", "c1", "p1", "hi"));
+        Assert.AreEqual(StartRunResult.SessionGone, await runs.StartAsync("no-such-session", Owner, "c1", "p1", "hi"));
         Assert.IsNull(await runs.GetAsync(_sessionId, "p1"));
         Assert.HasCount(0, await runs.ActiveAsync());
     }
@@ -76,7 +89,7 @@ public sealed class RunStoreTests : RedisStoreTestBase
     public async Task AppendWithAWrongIndexIsRefusedWithoutConsumingASeq()
     {
         var runs = Runs();
-        await runs.StartAsync(_sessionId, Owner, "p1", "hello");
+        await runs.StartAsync(_sessionId, Owner, "c1", "p1", "hello");
         Assert.AreEqual(Appended(1), await runs.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null));
 
         Assert.AreEqual(LeaseLost, await runs.AppendAsync(_sessionId, "p1", 2, "stream.chunk", "skipped ahead", null));
@@ -96,7 +109,7 @@ public sealed class RunStoreTests : RedisStoreTestBase
     {
         var first = Runs();
         var second = Runs();
-        await first.StartAsync(_sessionId, Owner, "p1", "hello");
+        await first.StartAsync(_sessionId, Owner, "c1", "p1", "hello");
         Assert.AreEqual(Appended(1), await first.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null));
 
         Assert.AreEqual(TakeOverResult.LeasedElsewhere, await second.TryTakeOverAsync(_sessionId, "p1"));
@@ -114,7 +127,7 @@ public sealed class RunStoreTests : RedisStoreTestBase
     public async Task AppendRenewsTheLease()
     {
         var first = Runs();
-        await first.StartAsync(_sessionId, Owner, "p1", "hello");
+        await first.StartAsync(_sessionId, Owner, "c1", "p1", "hello");
 
         Time.Advance(LeaseDuration * 0.75);
         await first.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null);
@@ -128,7 +141,7 @@ public sealed class RunStoreTests : RedisStoreTestBase
     {
         var first = Runs();
         var second = Runs();
-        await first.StartAsync(_sessionId, Owner, "p1", "hello");
+        await first.StartAsync(_sessionId, Owner, "c1", "p1", "hello");
 
         await first.ReleaseAsync(_sessionId, "p1");
 
@@ -139,7 +152,7 @@ public sealed class RunStoreTests : RedisStoreTestBase
     [TestMethod]
     public async Task ReleaseByANonOwnerChangesNothing()
     {
-        await Runs().StartAsync(_sessionId, Owner, "p1", "hello");
+        await Runs().StartAsync(_sessionId, Owner, "c1", "p1", "hello");
 
         await Runs().ReleaseAsync(_sessionId, "p1");
 
@@ -150,7 +163,7 @@ public sealed class RunStoreTests : RedisStoreTestBase
     public async Task FinalEventFinishesTheRunAndRecordsBothTurns()
     {
         var runs = Runs();
-        await runs.StartAsync(_sessionId, Owner, "p1", "what is a lease?");
+        await runs.StartAsync(_sessionId, Owner, "c1", "p1", "what is a lease?");
         await runs.AppendAsync(_sessionId, "p1", 0, "stream.start", "", null);
         await runs.AppendAsync(_sessionId, "p1", 1, "stream.chunk", "a lease ", null);
         await runs.AppendAsync(_sessionId, "p1", 2, "stream.chunk", "is a promise", null);
@@ -170,7 +183,7 @@ public sealed class RunStoreTests : RedisStoreTestBase
     public async Task FinishedRunCannotBeTakenOverOrAppendedTo()
     {
         var runs = Runs();
-        await runs.StartAsync(_sessionId, Owner, "p1", "hello");
+        await runs.StartAsync(_sessionId, Owner, "c1", "p1", "hello");
         await runs.AppendAsync(_sessionId, "p1", 0, "stream.end", "", finalAnswer: "done");
 
         Time.Advance(JustPastTheLease);
@@ -183,10 +196,10 @@ public sealed class RunStoreTests : RedisStoreTestBase
     public async Task NextRunSeesTheFinishedTurnsAsHistory()
     {
         var runs = Runs();
-        await runs.StartAsync(_sessionId, Owner, "p1", "first");
+        await runs.StartAsync(_sessionId, Owner, "c1", "p1", "first");
         await runs.AppendAsync(_sessionId, "p1", 0, "stream.end", "", finalAnswer: "answer");
 
-        await runs.StartAsync(_sessionId, Owner, "p2", "second");
+        await runs.StartAsync(_sessionId, Owner, "c1", "p2", "second");
 
         Assert.AreEqual(2, (await runs.GetAsync(_sessionId, "p2"))!.History);
     }
@@ -195,7 +208,7 @@ public sealed class RunStoreTests : RedisStoreTestBase
     public async Task AppendAfterTheSessionExpiredReportsSessionGone()
     {
         var runs = Runs();
-        await runs.StartAsync(_sessionId, Owner, "p1", "hello");
+        await runs.StartAsync(_sessionId, Owner, "c1", "p1", "hello");
         Time.Advance(ResumeWindow + TimeSpan.FromSeconds(1));
         Assert.AreEqual(AttachStatus.Expired, (await Sessions().AttachAsync(_sessionId, Owner, 0, "c2")).Status);
 

@@ -14,6 +14,7 @@ public sealed class ScriptReplyParsingTests
         Assert.AreEqual(StartRunResult.Started, RunScripts.ParseStartRun(Reply("started")));
         Assert.AreEqual(StartRunResult.Duplicate, RunScripts.ParseStartRun(Reply("duplicate")));
         Assert.AreEqual(StartRunResult.SessionGone, RunScripts.ParseStartRun(Reply("gone")));
+        Assert.AreEqual(StartRunResult.Superseded, RunScripts.ParseStartRun(Reply("superseded")));
         Assert.AreEqual(new AppendResult(AppendStatus.Appended, 42), RunScripts.ParseAppendRunEvent(Reply("ok", 42)));
         Assert.AreEqual(new AppendResult(AppendStatus.LeaseLost), RunScripts.ParseAppendRunEvent(Reply("lease_lost")));
         Assert.AreEqual(new AppendResult(AppendStatus.SessionGone), RunScripts.ParseAppendRunEvent(Reply("gone")));
@@ -35,8 +36,9 @@ public sealed class ScriptReplyParsingTests
         Assert.IsFalse(SessionScripts.ParseCreate(Reply("exists")));
         Assert.IsTrue(SessionScripts.ParseTouch(Reply("ok")));
         Assert.IsFalse(SessionScripts.ParseTouch(Reply("superseded")));
-        Assert.IsTrue(SessionScripts.ParseAck(Reply("ok")));
-        Assert.IsFalse(SessionScripts.ParseAck(Reply("ahead")));
+        Assert.AreEqual(AckResult.Trimmed, SessionScripts.ParseAck(Reply("ok")));
+        Assert.AreEqual(AckResult.Ahead, SessionScripts.ParseAck(Reply("ahead")));
+        Assert.AreEqual(AckResult.Superseded, SessionScripts.ParseAck(Reply("superseded")));
     }
 
     [TestMethod]

@@ -85,7 +85,7 @@ public sealed class SessionStoreTests : RedisStoreTestBase
         var id = await store.CreateAsync(Owner, Epoch, "c1");
         await AppendEventsAsync(Runs(), id, "r1", 5);
 
-        Assert.IsTrue(await store.AckAsync(id, 3));
+        Assert.AreEqual(AckResult.Trimmed, await store.AckAsync(id, "c1", 3));
 
         Assert.AreEqual(4, (await store.ReadAsync(id, 1))[0].Seq);
         Assert.AreEqual(new AttachResult(AttachStatus.Gap, 5), await store.AttachAsync(id, Owner, lastSeq: 2, "c2"));
@@ -99,7 +99,7 @@ public sealed class SessionStoreTests : RedisStoreTestBase
         var id = await store.CreateAsync(Owner, Epoch, "c1");
         await AppendEventsAsync(Runs(), id, "r1", 5);
 
-        Assert.IsTrue(await store.AckAsync(id, 5));
+        Assert.AreEqual(AckResult.Trimmed, await store.AckAsync(id, "c1", 5));
 
         Assert.HasCount(0, await store.ReadAsync(id, 1));
         Assert.AreEqual(AttachStatus.Resumed, (await store.AttachAsync(id, Owner, lastSeq: 5, "c2")).Status);
@@ -113,14 +113,28 @@ public sealed class SessionStoreTests : RedisStoreTestBase
         var id = await store.CreateAsync(Owner, Epoch, "c1");
         await AppendEventsAsync(Runs(), id, "r1", 5);
 
-        Assert.IsFalse(await store.AckAsync(id, 6));
+        Assert.AreEqual(AckResult.Ahead, await store.AckAsync(id, "c1", 6));
 
         Assert.HasCount(5, await store.ReadAsync(id, 1));
     }
 
     [TestMethod]
-    public async Task AckOnAnUnknownSessionIsRefused() =>
-        Assert.IsFalse(await Sessions().AckAsync("no-such-session", 0));
+    public async Task AckOnAnUnknownSessionChangesNothing() =>
+        Assert.AreEqual(AckResult.Superseded, await Sessions().AckAsync("no-such-session", "c1", 0));
+
+    [TestMethod]
+    public async Task LateAckFromASupersededConnectionTrimsNothing()
+    {
+        var store = Sessions();
+        var id = await store.CreateAsync(Owner, Epoch, "c1");
+        await AppendEventsAsync(Runs(), id, "r1", 5);
+        await store.AttachAsync(id, Owner, lastSeq: 2, "c2");
+
+        Assert.AreEqual(AckResult.Superseded, await store.AckAsync(id, "c1", 5));
+
+        Assert.HasCount(5, await store.ReadAsync(id, 1));
+        Assert.AreEqual(AttachStatus.Resumed, (await store.AttachAsync(id, Owner, lastSeq: 2, "c3")).Status);
+    }
 
     [TestMethod]
     public async Task OutboxCapDropsTheOldestEventsAndAResumeThatNeedsThemIsAGap()

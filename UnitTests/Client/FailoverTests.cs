@@ -21,8 +21,9 @@ public sealed class FailoverTests
     {
         var connects = new List<Uri>();
         var first = true;
-        await using var session = await ResilientSession.ConnectAsync(Options((uri, _) =>
+        await using var session = await ResilientSession.ConnectAsync(Options((path, _) =>
         {
+            var uri = path.Endpoint;
             lock (connects) connects.Add(uri);
             if (first)
             {
@@ -63,7 +64,7 @@ public sealed class FailoverTests
         Assert.IsTrue(welcome.Resumed);
     }
 
-    private static ResilientSessionOptions Options(Func<Uri, CancellationToken, ValueTask<WebSocket>> connector) => new()
+    private static ResilientSessionOptions Options(Func<NetworkPath, CancellationToken, ValueTask<WebSocket>> connector) => new()
     {
         Endpoint = Dead,
         AlternateEndpoints = [Alive],

@@ -5,12 +5,14 @@ namespace AspireResilience.UnitTests.Client;
 
 /// <summary>
 /// A stand-in for the server end of one connection: answers the hello with <paramref name="welcomeJson"/>,
-/// then fails the next receive with <paramref name="failure"/> (or, when null, waits until cancelled).
+/// then fails the next receive with <paramref name="failure"/> (or, when null, waits until cancelled
+/// or aborted).
 /// </summary>
 internal sealed class ScriptedServerSocket(string welcomeJson, Exception? failure, WebSocketCloseStatus? closeAfterWelcome = null) : WebSocket
 {
     private int _receives;
     private WebSocketCloseStatus? _closeStatus;
+    private readonly CancellationTokenSource _aborted = new();
 
     public List<string> Sent { get; } = [];
     public override WebSocketCloseStatus? CloseStatus => _closeStatus;
@@ -32,7 +34,9 @@ internal sealed class ScriptedServerSocket(string welcomeJson, Exception? failur
             _closeStatus = status;
             return new WebSocketReceiveResult(0, WebSocketMessageType.Close, endOfMessage: true, status, "");
         }
-        await Task.Delay(Timeout.Infinite, cancellationToken);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _aborted.Token);
+        await Task.Delay(Timeout.Infinite, either.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_aborted.IsCancellationRequested) throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely);
         throw new OperationCanceledException(cancellationToken);
     }
 
@@ -44,6 +48,6 @@ internal sealed class ScriptedServerSocket(string welcomeJson, Exception? failur
 
     public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => Task.CompletedTask;
     public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => Task.CompletedTask;
-    public override void Abort() { }
+    public override void Abort() => _aborted.Cancel();
     public override void Dispose() { }
 }
