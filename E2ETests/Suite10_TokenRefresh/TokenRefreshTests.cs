@@ -74,8 +74,7 @@ public sealed class TokenRefreshTests : E2ETest<SharedEnvironment>
             if (cutAfter == 0 && e.Index == 3)
             {
                 cutAfter = e.Seq;
-                runEnded = Env.Telemetry.WaitForSpanAsync(ResourceNames.Backend, null, "agent.run", Timeouts.Telemetry,
-                    s => s.Attributes.GetValueOrDefault("session.id") == sessionId && s.Attributes.GetValueOrDefault("agent.run.id") == "replayed");
+                runEnded = Env.Telemetry.WaitForRunEndAsync(sessionId, "replayed");
                 Volatile.Write(ref holdReconnect, 1);
                 session.AbortConnection();
             }
