@@ -28,9 +28,10 @@ public sealed partial class JwksRefresher(
             {
                 await keys.RefreshAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or ArgumentException
-                                       && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // Whatever the failure (the AuthService down, a resilience-pipeline rejection, a
+                // malformed set), it must not stop the host: a BackgroundService that throws does.
                 LogRefreshFailed(logger, ex.GetType().Name);
                 await Task.Delay(options.Value.JwksMinRefresh, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
