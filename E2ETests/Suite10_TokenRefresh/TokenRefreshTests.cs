@@ -15,10 +15,13 @@ namespace AspireResilience.E2ETests.Suite10_TokenRefresh;
 public sealed class TokenRefreshTests : E2ETest<SharedEnvironment>
 {
     /// <summary>
-    /// An in-band refresh, measured at the client and in the Backend: about twice the worst seen
-    /// here (24 ms at the client in Debug, whole suite running); DESIGN.md §10's ceiling is 100 ms.
+    /// An in-band refresh at the client (refresh sent → refreshed received): DESIGN.md §10's
+    /// ceiling, about three times the worst seen here (32 ms in Debug, whole machine busy).
     /// </summary>
-    public static TimeSpan RefreshBudget { get; } = TimeSpan.FromMilliseconds(50);
+    public static TimeSpan RefreshBudget { get; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The Backend's part of an in-band refresh (<c>token.refresh</c>): about three times the worst seen (8.7 ms).</summary>
+    public static TimeSpan BackendRefreshBudget { get; } = TimeSpan.FromMilliseconds(25);
 
     /// <summary>
     /// Revocation → socket closed 4003: about three times the worst seen (80 ms, the AuthService's
@@ -253,6 +256,6 @@ public sealed class TokenRefreshTests : E2ETest<SharedEnvironment>
             s => s.Attributes.GetValueOrDefault("session.id") == sessionId);
         Assert.IsFalse(backend.Attributes.ContainsKey("error.type"), "the Backend accepted the refresh");
         Budget.AssertWithin($"in-band token refresh {when}, client (refresh → refreshed)", client.Duration, RefreshBudget, "client.token.refresh span");
-        Budget.AssertWithin($"in-band token refresh {when}, backend", backend.Duration, RefreshBudget, "backend token.refresh span");
+        Budget.AssertWithin($"in-band token refresh {when}, backend", backend.Duration, BackendRefreshBudget, "backend token.refresh span");
     }
 }
