@@ -1,4 +1,5 @@
 using AspireResilience.AppHost;
+using AspireResilience.AppHost.Auth;
 using AspireResilience.AppHost.Chaos;
 using AspireResilience.AppHost.Faults;
 using AspireResilience.AppHost.Redis;
@@ -19,6 +20,7 @@ var auth = builder.AddProject<Projects.AuthService>(ResourceNames.Auth)
     .WithEnvironment("Auth__KeyDirectory", Path.Combine(dataDirectory, "auth-keys"))
     // The admin API (key rotation) exists for the fault-injection suites; this AppHost is a dev/test environment.
     .WithEnvironment("Auth__EnableAdminApi", "true")
+    .WithKeyRotationCommand()
     .WithHttpHealthCheck("/health")
     .WithKillCommand();
 

@@ -21,6 +21,22 @@ public sealed class AuthOptions
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>
+    /// Absolute lifetime of a refresh-token family, counted from the password login: rotation
+    /// slides each token's lifetime but never past this, so a stolen family cannot be kept alive
+    /// forever by using it. Defaults to 7 days.
+    /// </summary>
+    public TimeSpan RefreshFamilyLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// <c>Cache-Control: max-age</c> of the JWKS: verifiers re-read the set at least this often, so
+    /// a key dropped by a rotation stops being trusted within it. Defaults to 60 s.
+    /// </summary>
+    public TimeSpan JwksMaxAge { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Limits of <c>/connect/token</c>.</summary>
+    public TokenRateLimitOptions RateLimits { get; set; } = new();
+
+    /// <summary>
     /// Directory holding the RSA signing keys (PKCS#8 PEM, owner-only permissions).
     /// Defaults to <c>&lt;ContentRoot&gt;/.keys</c> when empty.
     /// </summary>

@@ -7,8 +7,11 @@ builder.AddServiceDefaults();
 builder.AddRedisClient("redis");
 builder.AddAuthServices();
 
+builder.Services.AddTokenRateLimits();
+
 var app = builder.Build();
 
+app.UseRateLimiter();
 app.MapTokenApi();
 app.MapJwksApi();
 app.MapDefaultEndpoints();

@@ -38,6 +38,12 @@ public static class ClientTelemetry
     /// <summary>Event on <c>client.reconnect</c> when an attempt failed (with <see cref="ErrorType"/>).</summary>
     public const string AttemptFailedEvent = "attempt.failed";
 
+    /// <summary>Span of one in-band refresh, from sending <c>refresh</c> to receiving <c>refreshed</c> (the token grant before it is not included).</summary>
+    public const string TokenRefreshSpan = "client.token.refresh";
+
+    /// <summary><c>token.refresh.trigger</c> on <see cref="TokenRefreshSpan"/>: see <see cref="Client.TokenRefreshTrigger"/>.</summary>
+    public const string TokenRefreshTrigger = "token.refresh.trigger";
+
     /// <summary>The <see cref="ReconnectReason"/> of a reconnect the application asked for with <see cref="ResilientSession.SwitchNetwork"/>.</summary>
     public const string NetworkSwitchReason = "network switch";
 

@@ -16,6 +16,7 @@ public sealed partial class ResilientSession
         _lastFrameTimestamp = _options.TimeProvider.GetTimestamp();
         var heartbeat = HeartbeatAsync(link, token);
         var acks = AckAsync(link, token);
+        var refreshAhead = RefreshAheadAsync(link, token);
         try
         {
             while (true)
@@ -41,8 +42,9 @@ public sealed partial class ResilientSession
         }
         finally
         {
+            FailPendingRefresh();
             await linkScope.CancelAsync();
-            await Task.WhenAll(heartbeat, acks).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAll(heartbeat, acks, refreshAhead).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _deadLink = false;
         }
     }
@@ -63,9 +65,11 @@ public sealed partial class ResilientSession
                 if (e.RunId is not null) ForgetPrompt(e.RunId);
                 _events.Writer.TryWrite(e);
                 return true;
-            case TokenExpiringMessage:
-                var token = await _options.AccessTokenProvider(true, cancellationToken);
-                await link.SendAsync(new RefreshMessage(token), cancellationToken);
+            case TokenExpiringMessage expiring:
+                OnTokenExpiring(link, expiring, cancellationToken);
+                return true;
+            case RefreshedMessage or ErrorMessage { Code: ErrorCodes.InvalidToken }:
+                OnRefreshAnswer(message);
                 return true;
             default:
                 return true; // pong, refreshed, error: nothing to do beyond having heard from the server

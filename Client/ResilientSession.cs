@@ -156,6 +156,7 @@ public sealed partial class ResilientSession : IAsyncDisposable
         _link?.Dispose();
         End(null, "disposed");
         _disposed.Dispose();
+        _refreshGate.Dispose();
     }
 
     private async Task RunAsync()
@@ -191,7 +192,8 @@ public sealed partial class ResilientSession : IAsyncDisposable
         using var activity = ClientTelemetry.Source.StartActivity("client.reconnect", ActivityKind.Client);
         activity?.SetTag(ClientTelemetry.ReconnectReason, reason);
         var started = _options.TimeProvider.GetTimestamp();
-        var forceRefresh = code == CloseCodes.TokenExpired;
+        // A token the server refused, or one about to expire, is replaced before the hello.
+        var forceRefresh = code == CloseCodes.TokenExpired || TokenIsDue();
         var retryAfter = code == CloseCodes.TooManyReconnects && long.TryParse(reason, out var ms) ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
         // The server going away means another process serves (or soon will): go at once.
         var baseDelay = code == CloseCodes.GoingAway ? _options.GoingAwayReconnectDelay : _options.ReconnectBaseDelay;
@@ -222,7 +224,7 @@ public sealed partial class ResilientSession : IAsyncDisposable
                     End(outcome.CloseCode, outcome.Reason);
                     return false;
                 }
-                forceRefresh = outcome.CloseCode == CloseCodes.TokenExpired;
+                forceRefresh = outcome.CloseCode == CloseCodes.TokenExpired || TokenIsDue();
                 retryAfter = null;
             }
             catch (Exception ex) when (ex is WebSocketException or IOException or TimeoutException or JsonException or HttpRequestException
@@ -282,6 +284,7 @@ public sealed partial class ResilientSession : IAsyncDisposable
         SessionId = welcome.SessionId;
         Epoch = welcome.Epoch;
         _heartbeatMs = welcome.HeartbeatMs;
+        OnTokenExpiry(welcome.TokenExpiresAt);
         activity?.SetTag(ClientTelemetry.SessionId, welcome.SessionId);
         activity?.SetTag(ClientTelemetry.SessionResumed, welcome.Resumed);
         activity?.SetTag(ClientTelemetry.SessionReplayCount, welcome.ReplayCount);

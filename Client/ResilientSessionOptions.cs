@@ -18,9 +18,18 @@ public sealed class ResilientSessionOptions
 
     /// <summary>
     /// Supplies an access token. Called with <c>forceRefresh: true</c> when the current one was
-    /// rejected as expired or the server warned of its expiry.
+    /// rejected as expired or is due for a refresh (<see cref="TokenRefreshLead"/>, or the server's
+    /// <c>token.expiring</c>): then it must return a new one, e.g. from the refresh-token grant
+    /// with the rotating refresh token.
     /// </summary>
     public required Func<bool, CancellationToken, ValueTask<string>> AccessTokenProvider { get; init; }
+
+    /// <summary>
+    /// How long before its expiry the access token is refreshed in-band, capped at half of its
+    /// remaining life (<see cref="TokenRefreshSchedule.RefreshAt"/>); a reconnect inside that
+    /// time also asks for a new token first. Defaults to 30 s.
+    /// </summary>
+    public TimeSpan TokenRefreshLead { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// The local address to connect from (and so the address family); null lets the OS choose.

@@ -1,4 +1,5 @@
 using AspireResilience.AuthService.Signing;
+using AspireResilience.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace AspireResilience.AuthService.Apis;
@@ -13,16 +14,17 @@ public static class JwksApi
         // Not mapped at all unless enabled, so production answers a plain 404.
         if (app.ServiceProvider.GetRequiredService<IOptions<AuthOptions>>().Value.EnableAdminApi)
         {
-            app.MapPost("/admin/rotate-key", RotateKey);
+            app.MapPost(AuthAdminApi.RotateKeyPath, RotateKey);
         }
 
         return app;
     }
 
-    private static IResult GetJwks(HttpContext context, SigningKeyStore keys)
+    private static IResult GetJwks(HttpContext context, SigningKeyStore keys, IOptions<AuthOptions> options)
     {
-        // Short enough that verifiers see a rotation within a minute even without a kid miss.
-        context.Response.Headers.CacheControl = "public, max-age=60";
+        // Verifiers re-read the set this often (the Backend honours it), so a key dropped by a
+        // rotation stops being trusted within max-age even without a kid miss.
+        context.Response.Headers.CacheControl = $"public, max-age={(long)options.Value.JwksMaxAge.TotalSeconds}";
         return Results.Json(JsonWebKeySetDocument.From(keys.VerificationKeys));
     }
 

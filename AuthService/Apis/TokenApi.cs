@@ -10,18 +10,26 @@ public static partial class TokenApi
 {
     public static IEndpointRouteBuilder MapTokenApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/connect/token", IssueAsync);
+        app.MapPost("/connect/token", IssueAsync).RequireRateLimiting(TokenRateLimits.PerAddressPolicy);
         app.MapPost("/connect/revoke", RevokeAsync);
         return app;
     }
 
     private static async Task<IResult> IssueAsync(
-        HttpContext context, TokenService tokens, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+        HttpContext context, TokenService tokens, TokenRateLimits.UsernameLimiter usernames, ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
     {
         var (form, error) = await OAuthFormReader.ReadAsync(context.Request, cancellationToken);
         if (form is null || !OAuthRequestParser.TryParseTokenRequest(form, out var request, out error))
         {
             return OAuthResults.Error(context, error!);
+        }
+
+        using var lease = request is PasswordGrantRequest password ? usernames.Acquire(password.Username) : null;
+        if (lease is { IsAcquired: false })
+        {
+            await TokenRateLimits.WriteTooManyRequestsAsync(context, lease);
+            return Results.Empty;
         }
 
         try

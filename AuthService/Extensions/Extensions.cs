@@ -18,6 +18,10 @@ public static class Extensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.Issuer) && !string.IsNullOrWhiteSpace(o.Audience), "Auth:Issuer and Auth:Audience must be set.")
             .Validate(o => o.AccessTokenLifetime > TimeSpan.Zero && o.RefreshTokenLifetime > o.AccessTokenLifetime,
                 "Auth:AccessTokenLifetime must be positive and shorter than Auth:RefreshTokenLifetime.")
+            .Validate(o => o.RefreshFamilyLifetime >= o.RefreshTokenLifetime, "Auth:RefreshFamilyLifetime must not be shorter than Auth:RefreshTokenLifetime.")
+            .Validate(o => o.JwksMaxAge > TimeSpan.Zero, "Auth:JwksMaxAge must be positive.")
+            .Validate(o => o.RateLimits.PerAddressPermitLimit > 0 && o.RateLimits.PerUsernamePermitLimit > 0 && o.RateLimits.Window > TimeSpan.Zero,
+                "Auth:RateLimits: the permit limits and the window must be positive.")
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -23,10 +23,13 @@ internal static class RefreshTokenScripts
         end
         """;
 
-    /// <summary>KEYS: token, family. ARGV: sub, familyId, expiresAt (unix ms), ttl (ms).</summary>
+    /// <summary>
+    /// KEYS: token, family. ARGV: sub, familyId, token expiresAt (unix ms), token ttl (ms),
+    /// family expiresAt (unix ms, the absolute end of the family), family ttl (ms).
+    /// </summary>
     public const string StartFamily = """
-        redis.call('HSET', KEYS[2], 'sub', ARGV[1], 'revoked', '0')
-        redis.call('PEXPIRE', KEYS[2], ARGV[4])
+        redis.call('HSET', KEYS[2], 'sub', ARGV[1], 'revoked', '0', 'expiresAt', ARGV[5])
+        redis.call('PEXPIRE', KEYS[2], ARGV[6])
         redis.call('HSET', KEYS[1], 'sub', ARGV[1], 'familyId', ARGV[2], 'expiresAt', ARGV[3], 'used', '0')
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
         return 1
@@ -35,6 +38,8 @@ internal static class RefreshTokenScripts
     /// <summary>
     /// KEYS: presented token, successor token. ARGV: now (unix ms), successor expiresAt (unix ms), ttl (ms).
     /// Returns {outcome, sub, familyId}; outcome is rotated | reused | family_revoked | expired | unknown.
+    /// The successor never outlives the family's absolute end (its <c>expiresAt</c>); a family
+    /// past its end rotates no more (<c>expired</c>).
     /// </summary>
     public const string Rotate = RevokeFamilyFunction + $$"""
 
@@ -43,8 +48,14 @@ internal static class RefreshTokenScripts
         if not sub or not fid then
           return {'unknown'}
         end
-        if redis.call('HGET', '{{RefreshFamilyPrefix}}' .. fid, 'revoked') == '1' then
+        local family = '{{RefreshFamilyPrefix}}' .. fid
+        local family_state = redis.call('HMGET', family, 'revoked', 'expiresAt')
+        if family_state[1] == '1' then
           return {'family_revoked', sub, fid}
+        end
+        local family_end = tonumber(family_state[2])
+        if family_end and family_end <= tonumber(ARGV[1]) then
+          return {'expired', sub, fid}
         end
         if used == '1' then
           revoke_family(fid, sub, ARGV[3])
@@ -53,10 +64,21 @@ internal static class RefreshTokenScripts
         if tonumber(expires_at) <= tonumber(ARGV[1]) then
           return {'expired', sub, fid}
         end
+        local successor_end = tonumber(ARGV[2])
+        local successor_ttl = tonumber(ARGV[3])
+        if family_end and family_end < successor_end then
+          successor_ttl = successor_ttl - (successor_end - family_end)
+          successor_end = family_end
+        end
         redis.call('HSET', KEYS[1], 'used', '1')
-        redis.call('HSET', KEYS[2], 'sub', sub, 'familyId', fid, 'expiresAt', ARGV[2], 'used', '0')
-        redis.call('PEXPIRE', KEYS[2], ARGV[3])
-        redis.call('PEXPIRE', '{{RefreshFamilyPrefix}}' .. fid, ARGV[3])
+        redis.call('HSET', KEYS[2], 'sub', sub, 'familyId', fid, 'expiresAt', string.format('%d', successor_end), 'used', '0')
+        redis.call('PEXPIRE', KEYS[2], successor_ttl)
+        if family_end then
+          redis.call('PEXPIREAT', family, string.format('%d', family_end))
+        else
+          -- A family from before absolute lifetimes: it slides as it always did.
+          redis.call('PEXPIRE', family, ARGV[3])
+        end
         return {'rotated', sub, fid}
         """;
 

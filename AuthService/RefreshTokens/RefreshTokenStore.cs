@@ -5,8 +5,9 @@ namespace AspireResilience.AuthService.RefreshTokens;
 
 /// <summary>
 /// Refresh tokens in Redis: <c>auth:refresh:{sha256}</c> (sub, familyId, expiresAt, used) and
-/// <c>auth:refresh-family:{familyId}</c> (sub, revoked), both with TTLs. Tokens slide: each
-/// rotation gets a full <see cref="AuthOptions.RefreshTokenLifetime"/>.
+/// <c>auth:refresh-family:{familyId}</c> (sub, revoked, expiresAt), both with TTLs. Tokens slide: each
+/// rotation gets a full <see cref="AuthOptions.RefreshTokenLifetime"/>, but never past the family's
+/// absolute end (<see cref="AuthOptions.RefreshFamilyLifetime"/> after the login).
 /// </summary>
 public sealed class RefreshTokenStore(IConnectionMultiplexer redis, IOptionsMonitor<AuthOptions> options, TimeProvider timeProvider)
 {
@@ -16,11 +17,13 @@ public sealed class RefreshTokenStore(IConnectionMultiplexer redis, IOptionsMoni
         cancellationToken.ThrowIfCancellationRequested();
         var token = RefreshTokenCodec.NewToken();
         var familyId = RefreshTokenCodec.NewFamilyId();
-        var lifetime = options.CurrentValue.RefreshTokenLifetime;
+        var settings = options.CurrentValue;
+        var (lifetime, familyLifetime) = (settings.RefreshTokenLifetime, settings.RefreshFamilyLifetime);
         await redis.GetDatabase().ScriptEvaluateAsync(
             RefreshTokenScripts.StartFamily,
             [AuthRedisKeys.RefreshToken(RefreshTokenCodec.Hash(token)), AuthRedisKeys.RefreshFamily(familyId)],
-            [subject, familyId, ExpiresAtMs(lifetime), (long)lifetime.TotalMilliseconds]);
+            [subject, familyId, ExpiresAtMs(lifetime), (long)lifetime.TotalMilliseconds,
+                ExpiresAtMs(familyLifetime), (long)familyLifetime.TotalMilliseconds]);
         return new IssuedRefreshToken(token, familyId);
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using AspireResilience.AuthService.Signing;
+using AspireResilience.Contracts;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -11,7 +12,10 @@ namespace AspireResilience.AuthService.Tokens;
 public sealed class AccessTokenIssuer(SigningKeyStore keys, IOptionsMonitor<AuthOptions> options, TimeProvider timeProvider)
 {
     /// <summary>The refresh-token family the token came from, so revoking a family can find its sockets.</summary>
-    public const string FamilyIdClaim = "fid";
+    public const string FamilyIdClaim = AccessTokenContract.FamilyIdClaim;
+
+    /// <summary>The <c>typ</c> header (RFC 9068): see <see cref="AccessTokenContract.TokenType"/>.</summary>
+    public const string TokenType = AccessTokenContract.TokenType;
 
     /// <summary>Seconds, not the library's five-minute default: a revoked-by-expiry token must stop quickly.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(5);
@@ -28,6 +32,7 @@ public sealed class AccessTokenIssuer(SigningKeyStore keys, IOptionsMonitor<Auth
         var jti = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
         var descriptor = new SecurityTokenDescriptor
         {
+            TokenType = TokenType,
             Issuer = settings.Issuer,
             Audience = settings.Audience,
             IssuedAt = now.UtcDateTime,
@@ -71,6 +76,7 @@ public sealed class AccessTokenIssuer(SigningKeyStore keys, IOptionsMonitor<Auth
             ValidAudience = settings.Audience,
             IssuerSigningKeys = signingKeys.Select(key => key.SecurityKey).ToList(),
             ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            ValidTypes = [TokenType],
             ClockSkew = ClockSkew,
             RequireExpirationTime = true,
             RequireSignedTokens = true,

@@ -10,8 +10,8 @@ public sealed partial class TokenService
         [LoggerMessage(1, LogLevel.Information, "Issued tokens ({GrantType}) for {Sub}: family {FamilyId}, jti {Jti}")]
         public static partial void Issued(ILogger logger, string grantType, string sub, string familyId, string jti);
 
-        [LoggerMessage(2, LogLevel.Information, "Password grant rejected for {Username}")]
-        public static partial void PasswordRejected(ILogger logger, string username);
+        [LoggerMessage(2, LogLevel.Information, "Password grant rejected for username #{UsernameLogId}")]
+        public static partial void PasswordRejected(ILogger logger, string usernameLogId);
 
         [LoggerMessage(3, LogLevel.Warning, "Refresh token reuse detected: family {FamilyId} of {Sub} revoked")]
         public static partial void ReuseDetected(ILogger logger, string familyId, string sub);

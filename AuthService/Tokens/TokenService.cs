@@ -43,7 +43,7 @@ public sealed partial class TokenService(
     {
         if (!users.CheckPassword(request.Username, request.Password))
         {
-            Log.PasswordRejected(logger, request.Username);
+            Log.PasswordRejected(logger, UsernameLogId.Of(request.Username));
             // One message for unknown user and wrong password: no username enumeration.
             return TokenGrantResult.Failure(OAuthError.Grant("Invalid username or password."));
         }

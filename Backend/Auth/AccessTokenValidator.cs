@@ -7,8 +7,8 @@ using StackExchange.Redis;
 namespace AspireResilience.Backend.Auth;
 
 /// <summary>
-/// Validates access tokens: RS256 only (no <c>none</c>, no HMAC confusion), issuer, audience,
-/// lifetime with a small skew, and the AuthService's revocation list in Redis.
+/// Validates access tokens: RS256 only (no <c>none</c>, no HMAC confusion), typed <c>at+jwt</c>
+/// (RFC 9068), issuer, audience, lifetime with a small skew, and the AuthService's revocation list in Redis.
 /// </summary>
 public sealed class AccessTokenValidator(
     JwksKeyProvider keys,
@@ -17,6 +17,9 @@ public sealed class AccessTokenValidator(
     TimeProvider time)
 {
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
+
+    /// <summary>How often a live connection re-checks its token for a revocation (<see cref="TokenValidationOptions.RevocationCheckInterval"/>).</summary>
+    public TimeSpan RevocationCheckInterval => options.Value.RevocationCheckInterval;
 
     public async Task<TokenCheck> ValidateAsync(string token, CancellationToken cancellationToken)
     {
@@ -45,6 +48,7 @@ public sealed class AccessTokenValidator(
             ValidIssuer = settings.Issuer,
             ValidAudience = settings.Audience,
             ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            ValidTypes = [AccessTokenContract.TokenType],
             IssuerSigningKey = key,
             TryAllIssuerSigningKeys = false,
             RequireExpirationTime = true,
@@ -62,7 +66,7 @@ public sealed class AccessTokenValidator(
         var identity = new TokenIdentity(
             jwt.Subject,
             jwt.Id,
-            jwt.TryGetPayloadValue<string>("fid", out var fid) ? fid : null,
+            jwt.TryGetPayloadValue<string>(AccessTokenContract.FamilyIdClaim, out var fid) ? fid : null,
             new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
         if (string.IsNullOrEmpty(identity.Subject)) return TokenCheck.Fail(TokenFailure.Invalid);
         return await IsRevokedAsync(identity) ? TokenCheck.Fail(TokenFailure.Revoked) : new TokenCheck(identity, TokenFailure.None);
@@ -85,11 +89,14 @@ public sealed class AccessTokenValidator(
         return notBefore is null || notBefore.Value.ToUniversalTime() - skew <= now;
     }
 
-    private async Task<bool> IsRevokedAsync(TokenIdentity identity)
+    /// <summary>Whether the AuthService has revoked the token's <c>jti</c> or its family: one round trip to Redis.</summary>
+    public async Task<bool> IsRevokedAsync(TokenIdentity identity)
     {
-        var db = redis.GetDatabase();
-        var jti = identity.TokenId is { Length: > 0 } ? db.KeyExistsAsync(RevocationContract.RevokedJti(identity.TokenId)) : Task.FromResult(false);
-        var family = identity.FamilyId is { Length: > 0 } ? db.KeyExistsAsync(RevocationContract.RevokedFamily(identity.FamilyId)) : Task.FromResult(false);
-        return await jti || await family;
+        RedisKey[] keys =
+        [
+            .. identity.TokenId is { Length: > 0 } jti ? [RevocationContract.RevokedJti(jti)] : Array.Empty<RedisKey>(),
+            .. identity.FamilyId is { Length: > 0 } fid ? [RevocationContract.RevokedFamily(fid)] : Array.Empty<RedisKey>(),
+        ];
+        return keys.Length > 0 && await redis.GetDatabase().KeyExistsAsync(keys) > 0;
     }
 }

@@ -18,6 +18,18 @@ public sealed class TokenValidationOptions
     /// <summary>Least time between two JWKS fetches caused by an unknown <c>kid</c>. Defaults to 5 s.</summary>
     public TimeSpan JwksRefetchInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Shortest time a fetched JWKS is kept, whatever its max-age says; also the retry delay after a failed read. Defaults to 1 s.</summary>
+    public TimeSpan JwksMinRefresh { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest time a fetched JWKS is kept (also when it has no max-age). Defaults to 10 min.</summary>
+    public TimeSpan JwksMaxRefresh { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How often a live connection re-checks its token against the revocation list, in case a
+    /// revocation's pub/sub message was lost (Redis reconnecting). Defaults to 1 s.
+    /// </summary>
+    public TimeSpan RevocationCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Longest token accepted, in characters. Defaults to 4096.</summary>
     public int MaxTokenLength { get; set; } = 4096;
 }

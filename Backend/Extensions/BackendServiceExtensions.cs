@@ -34,6 +34,7 @@ public static class BackendServiceExtensions
 
         services.AddHttpClient(JwksKeyProvider.HttpClientName);
         services.AddSingleton<JwksKeyProvider>();
+        services.AddHostedService<JwksRefresher>();
         services.AddSingleton<AccessTokenValidator>();
 
         services.AddSingleton<SessionStore>();

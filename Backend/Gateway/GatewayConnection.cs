@@ -247,7 +247,7 @@ public sealed partial class GatewayConnection(
 
     /// <summary>Closes with 4003 if this connection runs on a revoked token or family.</summary>
     public Task OnRevokedAsync(string? familyId, string? tokenId) =>
-        _attachment?.IsRevokedBy(familyId, tokenId) == true ? CloseAsync(CloseCodes.Forbidden, "token revoked") : Task.CompletedTask;
+        _attachment is { } attachment && attachment.IsRevokedBy(familyId, tokenId) ? attachment.CloseRevokedAsync(SessionAttachment.RevocationPubSubSource) : Task.CompletedTask;
 
     public void Dispose()
     {

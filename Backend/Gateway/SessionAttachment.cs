@@ -26,6 +26,7 @@ public sealed partial class SessionAttachment : IAsyncDisposable
     private readonly AccessTokenValidator _tokens;
     private readonly int _maxPromptChars;
     private readonly SessionUpkeep _upkeep;
+    private RevocationWatch? _revocations;
     private SessionSubscription? _subscription;
 
     private SessionAttachment(GatewayConnection connection, string sessionId, TokenIdentity identity, SessionStore sessions,
@@ -55,11 +56,17 @@ public sealed partial class SessionAttachment : IAsyncDisposable
         var upkeep = new SessionUpkeep(sessions, connection.Sender, options, clockSkew, time, logger,
             connection.Trace, connection.Id, sessionId, outcome.NextSeq, outcome.Welcome.ReplayCount, connection.CloseAsync);
         var attachment = new SessionAttachment(connection, sessionId, outcome.Identity!, sessions, agentRuns, tokens, options.MaxPromptChars, upkeep);
+        attachment._revocations = new RevocationWatch(tokens, () => attachment.Identity, tokens.RevocationCheckInterval, time,
+            () => attachment.CloseRevokedAsync(RevocationCheckSource));
         attachment._subscription = await SessionSubscription.SubscribeAsync(subscriber, sessionId, connection.Id, upkeep.Wake, attachment.OnSuperseded);
         return attachment;
     }
 
-    public Task RunUpkeepAsync(CancellationToken cancellationToken) => _upkeep.RunAsync(Identity.ExpiresAt, cancellationToken);
+    /// <summary>The close reason of a connection whose token was revoked.</summary>
+    public const string RevokedReason = "token revoked";
+
+    public Task RunUpkeepAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_upkeep.RunAsync(Identity.ExpiresAt, cancellationToken), _revocations!.RunAsync(cancellationToken));
 
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$")]
     private static partial Regex PromptIdFormat();
@@ -125,6 +132,21 @@ public sealed partial class SessionAttachment : IAsyncDisposable
     /// <summary>Whether a revocation of <paramref name="familyId"/> or <paramref name="tokenId"/> hits the token in force.</summary>
     public bool IsRevokedBy(string? familyId, string? tokenId) =>
         (familyId is not null && familyId == Identity.FamilyId) || (tokenId is not null && tokenId == Identity.TokenId);
+
+    /// <summary><see cref="SpanAttributes.RevocationSource"/> of a revocation found by the connection's own re-check.</summary>
+    public const string RevocationCheckSource = "check";
+
+    /// <summary><see cref="SpanAttributes.RevocationSource"/> of a revocation announced on the AuthService's channel.</summary>
+    public const string RevocationPubSubSource = "pubsub";
+
+    /// <summary>Closes 4003 because the token in force was revoked; the span times it from notice to close frame.</summary>
+    public async Task CloseRevokedAsync(string source)
+    {
+        using var activity = _connection.Trace.StartChild(SpanNames.SessionRevoked);
+        activity?.SetTag(SpanAttributes.SessionId, SessionId);
+        activity?.SetTag(SpanAttributes.RevocationSource, source);
+        await _connection.CloseAsync(CloseCodes.Forbidden, RevokedReason);
+    }
 
     /// <summary>A newer connection attached to the session (called on a Redis thread, hence the explicit parent span).</summary>
     private void OnSuperseded()

@@ -14,6 +14,9 @@ public static class SpanAttributes
     public const string NetworkPeerAddress = "network.peer.address";
     public const string WsConnectionId = "ws.connection.id";
     public const string WsCloseCode = "ws.close.code";
+
+    /// <summary>How a revocation reached the connection: <c>pubsub</c> (the AuthService's message) or <c>check</c> (the connection's own re-check).</summary>
+    public const string RevocationSource = "revocation.source";
     public const string AgentRunId = "agent.run.id";
     public const string AgentRunResumedAtIndex = "agent.run.resumed_at_index";
     public const string AgentRunAbandoned = "agent.run.abandoned";

@@ -15,6 +15,9 @@ public static class SpanNames
     /// <summary>From the welcome to the last replayed event written to the socket; child of <see cref="WsConnection"/>, only when there is something to replay.</summary>
     public const string SessionReplay = "session.replay";
     public const string SessionSuperseded = "session.superseded";
+
+    /// <summary>The token in force was revoked: from noticing it to the 4003 close frame sent; child of <see cref="WsConnection"/>.</summary>
+    public const string SessionRevoked = "session.revoked";
     public const string TokenRefresh = "token.refresh";
     public const string WsClose = "ws.close";
     public const string AgentRun = "agent.run";

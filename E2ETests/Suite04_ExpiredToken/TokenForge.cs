@@ -36,10 +36,21 @@ internal sealed class TokenForge
     /// Loads the AuthService's current signing key. Call it after the AuthService issued a token,
     /// so the key exists on disk.
     /// </summary>
-    public static TokenForge Load(string dataDirectory)
+    /// <summary>Loads the current key of <paramref name="env"/>'s AuthService once it has surely written one: after a real token.</summary>
+    public static async Task<TokenForge> LoadAsync(TestEnvironment env)
+    {
+        var (name, password) = env.Users.Next();
+        await env.Tokens.PasswordAsync(name, password, Timeouts.Token());
+        return Load(env.DataDirectory);
+    }
+
+    public static TokenForge Load(string dataDirectory) =>
+        Load(dataDirectory, File.ReadLines(Path.Combine(dataDirectory, "auth-keys", "current")).First().Trim());
+
+    /// <summary>Loads the AuthService's key <paramref name="kid"/> (current or not: rotated keys stay on disk).</summary>
+    public static TokenForge Load(string dataDirectory, string kid)
     {
         var directory = Path.Combine(dataDirectory, "auth-keys");
-        var kid = File.ReadLines(Path.Combine(directory, "current")).First().Trim();
         var rsa = RSA.Create();
         rsa.ImportFromPem(File.ReadAllText(Path.Combine(directory, kid + ".key.pem")));
         return new TokenForge(kid, rsa);
@@ -52,6 +63,7 @@ internal sealed class TokenForge
     /// <param name="key">Sign with this key instead of the AuthService's.</param>
     /// <param name="kid">The <c>kid</c> header (defaults to the current kid).</param>
     /// <param name="omitExpiry">Leave out <c>exp</c> altogether.</param>
+    /// <param name="type">The <c>typ</c> header (the AuthService's is <c>at+jwt</c>).</param>
     public string Create(
         string subject,
         DateTimeOffset? expires = null,
@@ -60,13 +72,15 @@ internal sealed class TokenForge
         string audience = Audience,
         RSA? key = null,
         string? kid = null,
-        bool omitExpiry = false)
+        bool omitExpiry = false,
+        string type = AccessTokenContract.TokenType)
     {
         var now = WholeSecondsNow();
         var exp = expires ?? now.AddMinutes(5);
         var nbf = notBefore ?? Min(now, exp.AddMinutes(-5));
         var descriptor = new SecurityTokenDescriptor
         {
+            TokenType = type,
             Issuer = issuer,
             Audience = audience,
             IssuedAt = Min(nbf, now).UtcDateTime,
@@ -86,14 +100,14 @@ internal sealed class TokenForge
 
     /// <summary>An unsigned token (<c>alg: none</c>, empty signature) with genuine claims and the current kid.</summary>
     public string Unsigned(string subject) =>
-        Compose(new Dictionary<string, object> { ["alg"] = "none", ["kid"] = CurrentKid, ["typ"] = "JWT" }, Payload(subject), _ => []);
+        Compose(new Dictionary<string, object> { ["alg"] = "none", ["kid"] = CurrentKid, ["typ"] = AccessTokenContract.TokenType }, Payload(subject), _ => []);
 
     /// <summary>
     /// HS256 keyed with bytes of the AuthService's <b>public</b> key: the algorithm-confusion
     /// attack on verifiers that let the token pick the algorithm.
     /// </summary>
     public string HmacWithPublicKey(string subject, byte[] secret) =>
-        Compose(new Dictionary<string, object> { ["alg"] = "HS256", ["kid"] = CurrentKid, ["typ"] = "JWT" }, Payload(subject),
+        Compose(new Dictionary<string, object> { ["alg"] = "HS256", ["kid"] = CurrentKid, ["typ"] = AccessTokenContract.TokenType }, Payload(subject),
             signingInput => HMACSHA256.HashData(secret, signingInput));
 
     /// <summary>The encodings of the public key an attacker would try as an HMAC secret.</summary>

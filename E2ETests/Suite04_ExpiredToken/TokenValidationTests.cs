@@ -19,13 +19,7 @@ public sealed class TokenValidationTests : E2ETest<SharedEnvironment>
     private static TokenForge _forge = null!;
 
     [ClassInitialize]
-    public static async Task LoadSigningKeyAsync(TestContext _)
-    {
-        // The base class has started the environment. A real token first: after it the AuthService's signing key is certainly on disk.
-        var (name, password) = Env.Users.Next();
-        await Env.Tokens.PasswordAsync(name, password, Timeouts.Token());
-        _forge = TokenForge.Load(Env.DataDirectory);
-    }
+    public static async Task LoadSigningKeyAsync(TestContext _) => _forge = await TokenForge.LoadAsync(Env); // the base class has started Env
 
     private static DateTimeOffset Now => DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
@@ -52,7 +46,7 @@ public sealed class TokenValidationTests : E2ETest<SharedEnvironment>
         var trace = await Env.Telemetry.GetSpansAsync(ResourceNames.Backend, traceId, Timeouts.Token());
         Assert.IsFalse(trace.Any(s => s.Name == "session.resume"), "an expired hello must not reach the session store");
         // …and the owner's live connection was not superseded.
-        AssertStillOnTheFirstConnection(session);
+        ConnectionAssert.StillOnTheFirstConnection(session);
 
         // The session is intact: the owner resumes it with a valid token and its context is there.
         session.AbortConnection();
@@ -164,6 +158,18 @@ public sealed class TokenValidationTests : E2ETest<SharedEnvironment>
     }
 
     [TestMethod]
+    public async Task GenuinelySignedTokenWithoutTheAccessTokenTypeIsForbidden()
+    {
+        // RFC 9068 / RFC 8725 §3.11: a JWT of another kind (an ID token, a plain "JWT") signed with
+        // the same key is not an access token.
+        var user = Env.Users.Next().Name;
+        foreach (var type in new[] { "JWT", "id_token+jwt" })
+        {
+            Assert.AreEqual(CloseCodes.Forbidden, await HelloCloseCodeAsync(_forge.Create(user, type: type)), $"typ {type}");
+        }
+    }
+
+    [TestMethod]
     public async Task TokenForAnotherAudienceIsForbidden()
     {
         var token = _forge.Create(Env.Users.Next().Name, audience: "some-other-api");
@@ -260,7 +266,7 @@ public sealed class TokenValidationTests : E2ETest<SharedEnvironment>
             () => SessionFactory.ResumeAsync(Env, Env.Users.Next(), sessionId, 0, epoch));
 
         Assert.AreEqual(CloseCodes.Forbidden, thief.CloseCode);
-        AssertStillOnTheFirstConnection(client.Session);
+        ConnectionAssert.StillOnTheFirstConnection(client.Session);
     }
 
     [TestMethod]
@@ -311,14 +317,5 @@ public sealed class TokenValidationTests : E2ETest<SharedEnvironment>
         string? first = token;
         return await ResilientSession.ConnectAsync(OptionsWith(async (forceRefresh, cancellationToken) =>
             Interlocked.Exchange(ref first, null) ?? await tokens.GetAsync(forceRefresh, cancellationToken)), Timeouts.Token());
-    }
-
-    /// <summary>The session's link never dropped: its only connection event so far is the first welcome.</summary>
-    private static void AssertStillOnTheFirstConnection(ResilientSession session)
-    {
-        while (session.ConnectionEvents.TryRead(out var change))
-        {
-            Assert.IsTrue(change is Welcomed { Generation: 1 }, $"the live connection was disturbed: {change}");
-        }
     }
 }

@@ -23,6 +23,19 @@ public sealed class DashboardTelemetry(HttpClient dashboard)
         }
     }
 
+    /// <summary>Polls the dashboard until at least <paramref name="count"/> spans named <paramref name="name"/> match; returns every match, oldest first.</summary>
+    public async Task<IReadOnlyList<TelemetrySpan>> WaitForSpansAsync(string resource, string? traceId, string name, int count, TimeSpan timeout,
+        Func<TelemetrySpan, bool> match)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var spans = (await GetSpansAsync(resource, traceId, cancel.Token)).Where(s => s.Name == name && match(s)).OrderBy(s => s.Start).ToArray();
+            if (spans.Length >= count) return spans;
+            await Task.Delay(PollInterval, cancel.Token);
+        }
+    }
+
     /// <summary>Waits for the Backend's <c>agent.run</c> span of one run: it ends when the run wrote its last event.</summary>
     public Task<TelemetrySpan> WaitForRunEndAsync(string sessionId, string runId, TimeSpan? timeout = null) =>
         WaitForSpanAsync(Contracts.ResourceNames.Backend, null, "agent.run", timeout ?? Timeouts.Telemetry,

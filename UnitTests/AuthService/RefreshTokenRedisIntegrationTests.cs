@@ -83,7 +83,32 @@ public sealed class RefreshTokenRedisIntegrationTests
         Assert.AreEqual((_time.GetUtcNow() + _options.RefreshTokenLifetime).ToUnixTimeMilliseconds(), long.Parse(fields["expiresAt"]));
         Assert.IsFalse(await Db.KeyExistsAsync(AuthRedisKeys.RefreshToken(login.RefreshToken)), "the raw token is never a key");
         await AssertExpiresWithinRefreshLifetimeAsync(tokenKey);
-        await AssertExpiresWithinRefreshLifetimeAsync(AuthRedisKeys.RefreshFamily(fid));
+        var familyTtl = await Db.KeyTimeToLiveAsync(AuthRedisKeys.RefreshFamily(fid));
+        Assert.IsTrue(familyTtl > TimeSpan.Zero && familyTtl <= _options.RefreshFamilyLifetime, $"family TTL {familyTtl}");
+    }
+
+    [TestMethod]
+    public async Task RotationSlidesTokensButNeverPastTheFamilysAbsoluteLifetime()
+    {
+        var login = await LoginAsync();
+        var familyEnd = _time.GetUtcNow() + _options.RefreshFamilyLifetime;
+        var token = login.RefreshToken;
+
+        // Used well within each token's lifetime, the family still ends at its absolute end.
+        while (_time.GetUtcNow() + _options.RefreshTokenLifetime < familyEnd)
+        {
+            _time.Advance(_options.RefreshTokenLifetime * 0.9);
+            var rotated = await GrantAsync(new RefreshTokenGrantRequest(token));
+            Assert.IsTrue(rotated.Succeeded, rotated.Error?.Description);
+            token = rotated.Response.RefreshToken;
+        }
+        var last = await Db.HashGetAsync(AuthRedisKeys.RefreshToken(RefreshTokenCodec.Hash(token)), "expiresAt");
+        Assert.AreEqual(familyEnd.ToUnixTimeMilliseconds(), (long)last, "the last successor is cut to the family's end");
+
+        _time.Advance(familyEnd - _time.GetUtcNow() + TimeSpan.FromSeconds(1));
+        var rotation = await _store.RotateAsync(token, TestContext.CancellationToken);
+
+        Assert.AreEqual(RotationOutcome.Expired, rotation.Outcome);
     }
 
     [TestMethod]

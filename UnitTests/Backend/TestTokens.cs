@@ -19,6 +19,7 @@ internal sealed class TestTokens : IDisposable
     public string Issue(string subject, DateTimeOffset now, DateTimeOffset expires) =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
+            TokenType = AspireResilience.Contracts.AccessTokenContract.TokenType,
             Issuer = _options.Issuer,
             Audience = _options.Audience,
             Claims = new Dictionary<string, object> { ["sub"] = subject, ["jti"] = Guid.NewGuid().ToString("N") },
