@@ -10,6 +10,7 @@ var app = builder.Build();
 
 app.UseWebSockets();
 app.MapGatewayApi();
+app.MapSignInApi();
 app.MapDefaultEndpoints();
 
 app.Run();
