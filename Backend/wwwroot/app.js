@@ -72,6 +72,7 @@ $('#sign-in').addEventListener('submit', async submit => {
     $('#sign-in-error').textContent = error.message;
     return;
   }
+  $('#user').textContent = `signed in as ${form.get('username')}`;
   submit.target.reset();
   submit.target.hidden = true;
   $('#chat').hidden = false;
