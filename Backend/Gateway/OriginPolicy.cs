@@ -8,6 +8,11 @@ namespace AspireResilience.Backend.Gateway;
 /// (scheme, host and port of the request's <c>Host</c>): the page this Backend served itself,
 /// whichever address it was loaded from (its own port, DCP's proxy, ChaosProxy). Ports count:
 /// <c>http://localhost:1</c> is not the origin of <c>localhost:5180</c>.
+/// The rule trusts <c>Host</c>, which the browser sets from the address it connects to: a page of
+/// another site cannot make it match. A DNS-rebinding page (its name pointed at this machine)
+/// would match, but it still needs an access token for <c>hello</c>, which takes the user's
+/// password; a deployment that wants more lists its origins, turns this off, and pins
+/// <c>AllowedHosts</c>.
 /// </summary>
 public static class OriginPolicy
 {
