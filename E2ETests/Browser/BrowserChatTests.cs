@@ -115,9 +115,13 @@ public sealed class BrowserChatTests : E2ETest<BrowserEnvironment>
               socket.onclose = event => resolve('closed ' + event.code);
             })
             """;
-        Assert.AreEqual("open", await chat.Page.EvaluateAsync<string>(open, Env.BackendWebSocket.ToString()), "its own origin is admitted");
-        Assert.AreEqual("closed 1006", await chat.Page.EvaluateAsync<string>(open, Env.BackendWebSocketDirect.ToString()),
-            "the socket of another origin (another port of the same host) is refused");
+        var own = await chat.Page.EvaluateAsync<string>(open, Env.BackendWebSocket.ToString());
+        var other = await chat.Page.EvaluateAsync<string>(open, Env.BackendWebSocketDirect.ToString());
+        // What the browser saw, written under the page for the screenshot (the test's only final state).
+        await chat.Page.EvaluateAsync("lines => document.body.insertAdjacentHTML('beforeend', '<pre id=\"origin-check\"></pre>') || (document.querySelector('#origin-check').textContent = lines)",
+            $"page origin {ThroughChaosProxy.GetLeftPart(UriPartial.Authority)}\n{Env.BackendWebSocket} → {own}\n{Env.BackendWebSocketDirect} → {other}");
+        Assert.AreEqual("open", own, "its own origin is admitted");
+        Assert.AreEqual("closed 1006", other, "the socket of another origin (another port of the same host) is refused");
 
         // The same from a plain client that forges the Origin header: another port is another origin.
         var otherPort = new UriBuilder(ThroughChaosProxy) { Port = Direct.Port }.Uri.GetLeftPart(UriPartial.Authority);
