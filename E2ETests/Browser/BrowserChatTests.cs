@@ -14,8 +14,9 @@ namespace AspireResilience.E2ETests.Browser;
 [TestCategory("Browser")]
 public sealed class BrowserChatTests : E2ETest<BrowserEnvironment>
 {
-    // Measured by the page (its own performance.now(), disconnect → welcome): ChaosProxy reset →
-    // resumed 60–250 ms; Backend SIGKILL + start → resumed 3–5 s. About 2x over the worst.
+    // Measured by the page (its own performance.now(), disconnect → welcome), six runs on this
+    // machine: ChaosProxy reset → resumed 37–124 ms; Backend SIGKILL + start → resumed 1.9–3.2 s.
+    // Generous ceilings (a loaded CI box, Suite05's own 10 s for a kill), not performance goals.
     private static readonly TimeSpan CutRecoveryBudget = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan KillRecoveryBudget = TimeSpan.FromSeconds(10);
 
