@@ -8,8 +8,12 @@ builder.AddBackendServices();
 
 var app = builder.Build();
 
+// The chat page (wwwroot) at "/": the dashboard's Backend link opens it.
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.UseWebSockets();
 app.MapGatewayApi();
+app.MapSignInApi();
 app.MapDefaultEndpoints();
 
 app.Run();

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what a fresh Debian/Ubuntu machine lacks to run the environment: redis-server
-# (used when no container runtime answers). The .NET 10 SDK is expected on PATH.
+# Installs what a fresh Debian/Ubuntu machine lacks to run the environment and its tests:
+# redis-server (used when no container runtime is available) and chromium (the browser suite
+# drives Debian's /usr/bin/chromium through Playwright; Playwright's own browser download is
+# not used). The .NET 10 SDK is expected on PATH.
 set -euo pipefail
 
 if ! command -v dotnet >/dev/null 2>&1; then
@@ -8,12 +10,16 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "Installing redis-server (needed when no container runtime is available)..."
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing ${missing[*]}..."
   if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
-    echo "error: redis-server is missing and this user cannot install it: run 'apt-get install -y redis-server' as root." >&2
+    echo "error: ${missing[*]} missing and this user cannot install them: run 'apt-get install -y ${missing[*]}' as root." >&2
     exit 1
   fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi

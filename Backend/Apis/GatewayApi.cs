@@ -17,9 +17,10 @@ public static class GatewayApi
             {
                 return Results.BadRequest("WebSocket upgrade required.");
             }
-            // Browsers always send Origin; only listed ones may open a socket. Other clients send none.
+            // Browsers always send Origin: only listed ones and the page's own may open a socket
+            // (another site's script could otherwise drive a user's socket). Other clients send none.
             var origin = context.Request.Headers.Origin.ToString();
-            if (origin.Length > 0 && !options.Value.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
+            if (!OriginPolicy.IsAllowed(origin, context.Request.Scheme, context.Request.Host.Value ?? "", options.Value.AllowedOrigins, options.Value.AllowSameOrigin))
             {
                 return Results.StatusCode(StatusCodes.Status403Forbidden);
             }

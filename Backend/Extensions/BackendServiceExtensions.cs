@@ -3,6 +3,8 @@ using AspireResilience.Backend.Apis;
 using AspireResilience.Backend.Auth;
 using AspireResilience.Backend.Gateway;
 using AspireResilience.Backend.Sessions;
+using AspireResilience.Backend.SignIn;
+using Microsoft.Extensions.Http.Resilience;
 
 namespace AspireResilience.Backend.Extensions;
 
@@ -35,6 +37,13 @@ public static class BackendServiceExtensions
         services.AddHttpClient(JwksKeyProvider.HttpClientName);
         services.AddSingleton<JwksKeyProvider>();
         services.AddHostedService<JwksRefresher>();
+
+        services.AddOptions<SignInOptions>().BindConfiguration("SignIn").ValidateOnStart();
+        services.AddHttpClient(SignInApi.HttpClientName);
+        // A refresh token is single use: a retried POST whose first answer was lost would present
+        // a rotated token and revoke the family. The page retries by itself with a fresh sign-in.
+        services.Configure<HttpStandardResilienceOptions>($"{SignInApi.HttpClientName}-standard",
+            resilience => resilience.Retry.DisableForUnsafeHttpMethods());
         services.AddSingleton<AccessTokenValidator>();
 
         services.AddSingleton<SessionStore>();

@@ -44,4 +44,11 @@ public sealed class GatewayOptions
 
     /// <summary>Origins allowed to open a socket (browsers send one; other clients do not). Empty allows none but non-browser clients.</summary>
     public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>
+    /// Also allow a browser whose <c>Origin</c> is the address the request was sent to (scheme,
+    /// host and port of <c>Host</c>): the chat page this Backend serves, from whichever address it
+    /// was loaded. Other sites, and other ports of the same host, stay refused. Defaults to true.
+    /// </summary>
+    public bool AllowSameOrigin { get; set; } = true;
 }
