@@ -11,4 +11,7 @@ public enum StartRunResult
 
     /// <summary>The session is gone or belongs to someone else.</summary>
     SessionGone,
+
+    /// <summary>The session already streams <see cref="AgentOptions.MaxRunsPerSession"/> runs; nothing was recorded.</summary>
+    TooManyRuns,
 }

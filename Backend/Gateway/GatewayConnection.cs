@@ -194,7 +194,7 @@ public sealed partial class GatewayConnection(
 
     private Task DispatchAsync(ClientMessage message) => message switch
     {
-        PromptMessage prompt => _attachment!.OnPromptAsync(prompt),
+        PromptMessage prompt => _attachment!.OnPromptAsync(prompt, _lifetime.Token),
         AckMessage ack => _attachment!.OnAckAsync(ack),
         RefreshMessage refresh => _attachment!.OnRefreshAsync(refresh, _lifetime.Token),
         PingMessage ping => _sender.SendAsync(new PongMessage(ping.T), _lifetime.Token),

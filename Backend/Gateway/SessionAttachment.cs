@@ -64,7 +64,7 @@ public sealed partial class SessionAttachment : IAsyncDisposable
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$")]
     private static partial Regex PromptIdFormat();
 
-    public async Task OnPromptAsync(PromptMessage prompt)
+    public async Task OnPromptAsync(PromptMessage prompt, CancellationToken cancellationToken)
     {
         if (!PromptIdFormat().IsMatch(prompt.Id) || prompt.Text.Length == 0 || prompt.Text.Length > _maxPromptChars)
         {
@@ -73,11 +73,19 @@ public sealed partial class SessionAttachment : IAsyncDisposable
             return;
         }
         // Started runs here; a duplicate's events are (or will be) in the outbox already.
-        if (await _agentRuns.StartAsync(SessionId, Identity.Subject, prompt.Id, prompt.Text) == StartRunResult.SessionGone)
+        switch (await _agentRuns.StartAsync(SessionId, Identity.Subject, prompt.Id, prompt.Text))
         {
-            // The store lost the session under us (e.g. Redis restarted empty): a reconnect
-            // tells the client so with resumed:false.
-            await _connection.CloseAsync(CloseCodes.TryAgainLater, "session no longer exists");
+            case StartRunResult.SessionGone:
+                // The store lost the session under us (e.g. Redis restarted empty): a reconnect
+                // tells the client so with resumed:false.
+                await _connection.CloseAsync(CloseCodes.TryAgainLater, "session no longer exists");
+                break;
+            case StartRunResult.TooManyRuns:
+                // A quota, not a bad frame: no strike. Nothing was recorded, so the same id may come again.
+                await _connection.Sender.SendAsync(new ErrorMessage(ErrorCodes.TooManyRuns,
+                    $"prompt {prompt.Id}: this session already streams its maximum of runs; send it again once one ends", Retryable: true),
+                    cancellationToken);
+                break;
         }
     }
 
