@@ -56,6 +56,13 @@ public sealed partial class SessionAttachment : IAsyncDisposable
             connection.Id, sessionId, outcome.NextSeq, connection.CloseAsync);
         var attachment = new SessionAttachment(connection, sessionId, outcome.Identity!, sessions, agentRuns, tokens, options.MaxPromptChars, upkeep);
         attachment._subscription = await SessionSubscription.SubscribeAsync(subscriber, sessionId, connection.Id, upkeep.Wake, attachment.OnSuperseded);
+        // A connection that attached between our attach and our subscription announced itself
+        // before we listened: the session's owner field is then the only witness. Without this
+        // check two racing resumes could both stay attached.
+        if (!await sessions.TouchAsync(sessionId, connection.Id))
+        {
+            attachment.OnSuperseded();
+        }
         return attachment;
     }
 
