@@ -12,6 +12,12 @@ public static class SpanAttributes
     public const string SessionResumeReason = "session.resume.reason";
     public const string WsConnectionId = "ws.connection.id";
     public const string WsCloseCode = "ws.close.code";
+
+    /// <summary>On <c>ws.connection</c>: true when the heartbeat found the peer dead (no pong in time).</summary>
+    public const string WsHeartbeatTimeout = "ws.heartbeat.timeout";
+
+    /// <summary>On <c>ws.connection</c>: milliseconds from the peer's last frame to the heartbeat's verdict.</summary>
+    public const string WsHeartbeatSilenceMs = "ws.heartbeat.silence_ms";
     public const string AgentRunId = "agent.run.id";
     public const string AgentRunResumedAtIndex = "agent.run.resumed_at_index";
     public const string AgentRunAbandoned = "agent.run.abandoned";
