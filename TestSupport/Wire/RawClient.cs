@@ -92,6 +92,9 @@ public sealed class RawClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops the socket without a close frame, as a failed network would.</summary>
+    public void Abort() => _socket.Abort();
+
     /// <summary>Completes the close handshake if the server started it (or closes normally), then releases the socket.</summary>
     public async ValueTask DisposeAsync()
     {
