@@ -13,10 +13,16 @@ namespace AspireResilience.Backend.Gateway;
 /// </summary>
 public sealed class ReconnectLimiter(IConnectionMultiplexer redis, IOptions<GatewayOptions> options)
 {
-    // KEYS: counter  ARGV: limit, windowMs
+    // KEYS: counter[, session]  ARGV: limit, windowMs[, owner]
     // Returns {'ok'} or {'limited', msLeftInWindow}. Refused hellos count too: a client that
     // ignores the retry-after does not earn an earlier way in, and the window still ends on time.
+    // With a session, only its owner's hellos count (same hash tag, so one slot): another user's
+    // hellos are refused 4003 by the attach and must not lock the owner out.
     internal const string CountHello = """
+        if #KEYS == 2 then
+          local owner = redis.call('HGET', KEYS[2], 'owner')
+          if owner and owner ~= ARGV[3] then return {'ok'} end
+        end
         local n = redis.call('INCR', KEYS[1])
         if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
         if n <= tonumber(ARGV[1]) then return {'ok'} end
@@ -40,19 +46,20 @@ public sealed class ReconnectLimiter(IConnectionMultiplexer redis, IOptions<Gate
         TimeSpan? wait = null;
         if (sessionId is not null && limits.ReconnectsPerSession > 0)
         {
-            wait = Longer(wait, await CountAsync(SessionKeys.Hellos(sessionId), limits.ReconnectsPerSession, windowMs));
+            wait = Longer(wait, Parse(await Db.ScriptEvaluateAsync(CountHello,
+                [SessionKeys.Hellos(sessionId), SessionKeys.Session(sessionId)], [limits.ReconnectsPerSession, windowMs, subject])));
         }
         if (limits.ReconnectsPerUser > 0)
         {
-            wait = Longer(wait, await CountAsync(SessionKeys.UserHellos(subject), limits.ReconnectsPerUser, windowMs));
+            wait = Longer(wait, Parse(await Db.ScriptEvaluateAsync(CountHello,
+                [SessionKeys.UserHellos(subject)], [limits.ReconnectsPerUser, windowMs])));
         }
         return wait;
     }
 
-    private async Task<TimeSpan?> CountAsync(string key, int limit, long windowMs) =>
-        ParseCountHello(await redis.GetDatabase().ScriptEvaluateAsync(CountHello, [key], [limit, windowMs]));
+    private IDatabase Db => redis.GetDatabase();
 
-    internal static TimeSpan? ParseCountHello(RedisResult reply) => ScriptReply.Status(reply) switch
+    internal static TimeSpan? Parse(RedisResult reply) => ScriptReply.Status(reply) switch
     {
         "ok" => null,
         "limited" => TimeSpan.FromMilliseconds(Math.Max(1, ScriptReply.Number(reply, 1))),
