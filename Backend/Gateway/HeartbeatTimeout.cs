@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using Microsoft.AspNetCore.Connections;
 
 namespace AspireResilience.Backend.Gateway;
 
@@ -12,18 +11,27 @@ namespace AspireResilience.Backend.Gateway;
 internal static class HeartbeatTimeout
 {
     /// <summary>
-    /// Whether <paramref name="exception"/> ended a read because a keep-alive ping went unanswered.
-    /// The socket is then aborted from inside this process while the gateway had decided no close
-    /// (<paramref name="closeDecided"/>: its only own abort follows a close that could not be sent).
-    /// The cause reads differently by host: under Kestrel the read fails with the transport's
-    /// <see cref="ConnectionAbortedException"/> ("aborted by the application"); over a plain stream
-    /// the runtime's <see cref="WebSocketError.Faulted"/> fault is among the causes. A peer that
-    /// hangs up or resets gives neither.
+    /// Whether the read that failed with <paramref name="exception"/> ended because a keep-alive
+    /// ping went unanswered. The runtime then aborts the socket with a <see cref="WebSocketError.Faulted"/>
+    /// fault, but the read does not always carry it: under Kestrel the abort also ends the request,
+    /// and the read may fail first with the transport's or the request's cancellation. So the
+    /// aborted socket is asked: any later read fails at once with the fault as its inner exception
+    /// (a peer that hung up or reset leaves none). Never true once the gateway decided a close
+    /// (<paramref name="closeDecided"/>: its own abort follows a close that could not be sent).
     /// </summary>
     public static bool Is(Exception exception, WebSocket socket, bool closeDecided) =>
         !closeDecided
         && socket.State == WebSocketState.Aborted
-        && Causes(exception).Any(e => e is ConnectionAbortedException or WebSocketException { WebSocketErrorCode: WebSocketError.Faulted });
+        && (Causes(exception).Any(IsKeepAliveFault) || AbortCause(socket) is { } cause && Causes(cause).Any(IsKeepAliveFault));
+
+    private static bool IsKeepAliveFault(Exception exception) => exception is WebSocketException { WebSocketErrorCode: WebSocketError.Faulted };
+
+    /// <summary>Why an aborted socket was aborted: a read on it fails synchronously, its inner exception is the cause.</summary>
+    private static Exception? AbortCause(WebSocket socket)
+    {
+        var probe = socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).AsTask();
+        return probe.IsFaulted ? probe.Exception.InnerException?.InnerException : null;
+    }
 
     private static IEnumerable<Exception> Causes(Exception exception)
     {
