@@ -15,9 +15,10 @@ public sealed class FlappingTests : E2ETest<SharedEnvironment>
     private const int DefaultReconnectsPerSession = 20;
     private static readonly TimeSpan DefaultReconnectWindow = TimeSpan.FromSeconds(10);
 
-    // DESIGN.md §10: disconnect → resumed with the backend alive. Measured here with 20 clients
-    // flapping beside the stable one: see the report.
-    private static readonly TimeSpan ResumeBudget = TimeSpan.FromMilliseconds(250);
+    // DESIGN.md §10 budgets disconnect → resumed with the backend alive at 250 ms, on a quiet
+    // machine. With 20 clients flapping beside it on 2 shared cores the stable client measured
+    // p50 4–117 ms and 238 ms at worst in five runs: twice that worst is the ceiling here.
+    private static readonly TimeSpan ResumeBudget = TimeSpan.FromMilliseconds(500);
 
     [TestMethod]
     public async Task FiftyReconnectsOnOneSessionInAFewSecondsAreClosed4029WithTheRetryAfter()
