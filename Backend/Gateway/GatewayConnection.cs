@@ -74,7 +74,7 @@ public sealed partial class GatewayConnection(
             Activity.Current = _trace.Connection;
             await ReceiveLoopAsync();
         }
-        catch (Exception ex) when (HeartbeatTimeout.Is(ex, socket, closeDecided: _sender.CloseCode != 0))
+        catch (Exception) when (HeartbeatTimeout.Is(socket, closeDecided: _sender.CloseCode != 0))
         {
             // The peer went silent (a dead network, a frozen client): the session stays resumable.
             // (The abort also ends the request, so the lifetime may be cancelled already.)

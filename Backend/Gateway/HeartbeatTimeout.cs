@@ -11,37 +11,24 @@ namespace AspireResilience.Backend.Gateway;
 internal static class HeartbeatTimeout
 {
     /// <summary>
-    /// Whether the read that failed with <paramref name="exception"/> ended because a keep-alive
-    /// ping went unanswered. The runtime then aborts the socket with a <see cref="WebSocketError.Faulted"/>
-    /// fault, but the read does not always carry it: under Kestrel the abort also ends the request,
-    /// and the read may fail first with the transport's or the request's cancellation. So the
-    /// aborted socket is asked: any later read fails at once with the fault as its inner exception
-    /// (a peer that hung up or reset leaves none). Never true once the gateway decided a close
-    /// (<paramref name="closeDecided"/>: its own abort follows a close that could not be sent).
+    /// Whether the read that just failed ended because a keep-alive ping went unanswered. The read's
+    /// own exception cannot tell: under Kestrel the abort also ends the request, so the read may
+    /// fail with the transport's or the request's cancellation, and a protocol violation fails it
+    /// with the same <see cref="WebSocketError.Faulted"/> code a keep-alive timeout uses. The aborted
+    /// socket can: any later read fails at once with the keep-alive fault as its inner exception,
+    /// and with none after a protocol violation or a peer that hung up. Never true once the
+    /// gateway decided a close (<paramref name="closeDecided"/>: its own abort follows a close
+    /// that could not be sent).
     /// </summary>
-    public static bool Is(Exception exception, WebSocket socket, bool closeDecided) =>
+    public static bool Is(WebSocket socket, bool closeDecided) =>
         !closeDecided
         && socket.State == WebSocketState.Aborted
-        && (Causes(exception).Any(IsKeepAliveFault) || AbortCause(socket) is { } cause && Causes(cause).Any(IsKeepAliveFault));
-
-    private static bool IsKeepAliveFault(Exception exception) => exception is WebSocketException { WebSocketErrorCode: WebSocketError.Faulted };
+        && AbortCause(socket) is WebSocketException { WebSocketErrorCode: WebSocketError.Faulted };
 
     /// <summary>Why an aborted socket was aborted: a read on it fails synchronously, its inner exception is the cause.</summary>
     private static Exception? AbortCause(WebSocket socket)
     {
         var probe = socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).AsTask();
         return probe.IsFaulted ? probe.Exception.InnerException?.InnerException : null;
-    }
-
-    private static IEnumerable<Exception> Causes(Exception exception)
-    {
-        yield return exception;
-        IEnumerable<Exception> inner = exception switch
-        {
-            AggregateException aggregate => aggregate.InnerExceptions,
-            { InnerException: { } one } => [one],
-            _ => [],
-        };
-        foreach (var cause in inner.SelectMany(Causes)) yield return cause;
     }
 }
