@@ -29,6 +29,18 @@ public static class ClientTelemetry
     /// <summary><c>reconnect.downtime_ms</c>: from the drop to the welcome, in milliseconds.</summary>
     public const string ReconnectDowntimeMs = "reconnect.downtime_ms";
 
+    /// <summary>
+    /// <c>reconnect.silence_ms</c>: when the heartbeat found the link dead (reason <c>heartbeat</c>),
+    /// how long nothing had come from the server — the client's detection time.
+    /// </summary>
+    public const string ReconnectSilenceMs = "reconnect.silence_ms";
+
+    /// <summary><c>ws.close.code</c> on the <c>attempt.rejected</c> event: the code the server closed the attempt with.</summary>
+    public const string CloseCode = "ws.close.code";
+
+    /// <summary><c>ws.close.reason</c> on the <c>attempt.rejected</c> event (for 4029: the retry-after in milliseconds).</summary>
+    public const string CloseReason = "ws.close.reason";
+
     /// <summary><c>error.type</c> (semantic convention) on the <c>attempt.failed</c> event: the exception type.</summary>
     public const string ErrorType = "error.type";
 
@@ -46,6 +58,9 @@ public static class ClientTelemetry
 
     /// <summary>The <see cref="ReconnectReason"/> of a reconnect the application asked for with <see cref="ResilientSession.SwitchNetwork"/>.</summary>
     public const string NetworkSwitchReason = "network switch";
+
+    /// <summary>Event on <c>client.reconnect</c> when the server answered an attempt with a close that allows another try (e.g. 4029, 1013).</summary>
+    public const string AttemptRejectedEvent = "attempt.rejected";
 
     internal static readonly ActivitySource Source = new(Name);
 }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using AspireResilience.Protocol;
+
 namespace AspireResilience.Client;
 
 /// <summary>The reconnect delay: exponential, capped, with full jitter (a pure function).</summary>
@@ -21,4 +24,14 @@ public static class ReconnectBackoff
         var delay = TimeSpan.FromMilliseconds(ceiling * Math.Clamp(random, 0, 1));
         return retryAfter is { } floor && floor > delay ? floor : delay;
     }
+
+    /// <summary>
+    /// The least delay a close asks for: a 4029 (too many reconnects) carries it in its reason,
+    /// in milliseconds. Null for any other close or a reason that is not a non-negative integer.
+    /// </summary>
+    public static TimeSpan? RetryAfter(int? closeCode, string? reason) =>
+        closeCode == CloseCodes.TooManyReconnects
+        && long.TryParse(reason, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+            ? TimeSpan.FromMilliseconds(ms)
+            : null;
 }

@@ -5,8 +5,15 @@ namespace AspireResilience.Client;
 
 public sealed partial class ResilientSession
 {
+    /// <summary>The reconnect reason when the heartbeat found the link dead.</summary>
+    private const string HeartbeatReason = "heartbeat";
+
+    /// <summary>Checks of the link per heartbeat interval: a dead link is found at most a quarter interval late.</summary>
+    private const int ChecksPerHeartbeat = 4;
+
     private long _lastFrameTimestamp;
     private volatile bool _deadLink;
+    private double _deadLinkSilenceMs;
 
     /// <summary>Serves one link until it drops. Returns the close code (null: no close frame) and a reason.</summary>
     private async Task<(int? CloseCode, string Reason)> ServeAsync(SessionLink link)
@@ -38,7 +45,7 @@ public sealed partial class ResilientSession
         {
             // Whatever broke the link (socket error, abort, a frame we cannot read), the cure is
             // the same: reconnect and resume from LastSeq.
-            return (null, _deadLink ? "heartbeat" : ex.GetType().Name);
+            return (null, _deadLink ? HeartbeatReason : ex.GetType().Name);
         }
         finally
         {
@@ -81,17 +88,24 @@ public sealed partial class ResilientSession
         if (_heartbeatMs <= 0) return;
         var interval = TimeSpan.FromMilliseconds(_heartbeatMs);
         var deadAfter = interval * _options.DeadLinkHeartbeats;
-        using var timer = new PeriodicTimer(interval, _options.TimeProvider);
-        while (await timer.WaitForNextTickAsync(cancellationToken))
+        // Pings go out once per interval; the silence is checked more often, so detection is not
+        // late by up to a whole interval.
+        using var timer = new PeriodicTimer(interval / ChecksPerHeartbeat, _options.TimeProvider);
+        for (var tick = 1; await timer.WaitForNextTickAsync(cancellationToken); tick++)
         {
-            if (_options.TimeProvider.GetElapsedTime(_lastFrameTimestamp) > deadAfter)
+            var silence = _options.TimeProvider.GetElapsedTime(_lastFrameTimestamp);
+            if (silence > deadAfter)
             {
                 // Nothing at all from the server (not even a pong): the link is dead even if TCP has not noticed.
+                _deadLinkSilenceMs = silence.TotalMilliseconds;
                 _deadLink = true;
                 link.Abort();
                 return;
             }
-            await link.SendAsync(new PingMessage(_options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken);
+            if (tick % ChecksPerHeartbeat == 0)
+            {
+                await link.SendAsync(new PingMessage(_options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken);
+            }
         }
     }
 

@@ -194,7 +194,8 @@ public sealed partial class ResilientSession : IAsyncDisposable
         var started = _options.TimeProvider.GetTimestamp();
         // A token the server refused, or one about to expire, is replaced before the hello.
         var forceRefresh = code == CloseCodes.TokenExpired || TokenIsDue();
-        var retryAfter = code == CloseCodes.TooManyReconnects && long.TryParse(reason, out var ms) ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
+        var retryAfter = ReconnectBackoff.RetryAfter(code, reason);
+        if (reason == HeartbeatReason) activity?.SetTag(ClientTelemetry.ReconnectSilenceMs, _deadLinkSilenceMs);
         // The server going away means another process serves (or soon will): go at once.
         var baseDelay = code == CloseCodes.GoingAway ? _options.GoingAwayReconnectDelay : _options.ReconnectBaseDelay;
         var backoff = 0;
@@ -224,8 +225,14 @@ public sealed partial class ResilientSession : IAsyncDisposable
                     End(outcome.CloseCode, outcome.Reason);
                     return false;
                 }
+                activity?.AddEvent(new ActivityEvent(ClientTelemetry.AttemptRejectedEvent, tags: new ActivityTagsCollection
+                {
+                    [ClientTelemetry.CloseCode] = outcome.CloseCode.Value,
+                    [ClientTelemetry.CloseReason] = outcome.Reason,
+                }));
                 forceRefresh = outcome.CloseCode == CloseCodes.TokenExpired || TokenIsDue();
-                retryAfter = null;
+                // A 4029 answer to this attempt sets the floor of the next delay, as one on the live link did.
+                retryAfter = ReconnectBackoff.RetryAfter(outcome.CloseCode, outcome.Reason);
             }
             catch (Exception ex) when (ex is WebSocketException or IOException or TimeoutException or JsonException or HttpRequestException
                                        || (ex is OperationCanceledException && !_disposed.IsCancellationRequested))

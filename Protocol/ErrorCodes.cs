@@ -10,4 +10,7 @@ public static class ErrorCodes
     public const string InvalidAck = "invalid_ack";
     public const string InvalidToken = "invalid_token";
     public const string Unavailable = "unavailable";
+
+    /// <summary>A prompt while the session already streams its maximum of runs (retryable: send it again once one ends).</summary>
+    public const string TooManyRuns = "too_many_runs";
 }

@@ -14,4 +14,7 @@ public sealed class AgentOptions
 
     /// <summary>How often each process looks for runs whose lease lapsed. Defaults to 500 ms.</summary>
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Runs one session may have streaming at once; a prompt beyond it is answered with the retryable <c>error</c> <c>too_many_runs</c>. Defaults to 4.</summary>
+    public int MaxRunsPerSession { get; set; } = 4;
 }

@@ -10,18 +10,24 @@ namespace AspireResilience.Backend.Agents;
 /// </summary>
 internal static class RunScripts
 {
-    // KEYS: session, run, context  ARGV: owner, prompt, instance, leaseUntil, dataTtlMs, userTurnJson, connectionId
+    // KEYS: session, run, context
+    // ARGV: owner, prompt, instance, leaseUntil, dataTtlMs, userTurnJson, maxRuns, contextTurns, connectionId
     // A run id is an idempotency key: an existing run answers 'duplicate' whatever its state.
     // Only the attached connection starts runs: a superseded socket's late prompt changes nothing.
+    // The session's 'running' count bounds its runs in flight ('busy'); the context keeps its
+    // last contextTurns turns, so what a run is given (and Redis holds) stays bounded.
     public const string StartRun = """
         if redis.call('EXISTS', KEYS[2]) == 1 then return {'duplicate'} end
-        local s = redis.call('HMGET', KEYS[1], 'owner', 'conn')
+        local s = redis.call('HMGET', KEYS[1], 'owner', 'conn', 'running')
         if s[1] ~= ARGV[1] then return {'gone'} end
-        if s[2] ~= ARGV[7] then return {'superseded'} end
+        if s[2] ~= ARGV[9] then return {'superseded'} end
+        if tonumber(s[3] or '0') >= tonumber(ARGV[7]) then return {'busy'} end
         local turn = redis.call('LLEN', KEYS[3])
         redis.call('HSET', KEYS[2], 'prompt', ARGV[2], 'history', turn, 'next', 0,
                    'owner', ARGV[3], 'leaseUntil', ARGV[4], 'state', 'running')
+        redis.call('HINCRBY', KEYS[1], 'running', 1)
         redis.call('RPUSH', KEYS[3], ARGV[6])
+        redis.call('LTRIM', KEYS[3], -tonumber(ARGV[8]), -1)
         redis.call('PEXPIRE', KEYS[2], ARGV[5])
         redis.call('PEXPIRE', KEYS[3], ARGV[5])
         return {'started'}
@@ -33,12 +39,13 @@ internal static class RunScripts
         "duplicate" => StartRunResult.Duplicate,
         "gone" => StartRunResult.SessionGone,
         "superseded" => StartRunResult.Superseded,
+        "busy" => StartRunResult.TooManyRuns,
         _ => throw ScriptReply.Unexpected(nameof(StartRun), reply),
     };
 
     // KEYS: session, outbox, run, context
     // ARGV: instance, index, kind, runId, text, final, leaseUntil, cap, sessionTtlMs, dataTtlMs,
-    //       channel, now, answerTurnJson, appendedPrefix
+    //       channel, now, answerTurnJson, appendedPrefix, contextTurns
     // Allocates the next seq, appends the event, moves the run checkpoint and announces the seq,
     // all or nothing. 'lease_lost' when this instance no longer owns the run or the index was
     // already written (another owner took over); 'gone' when the session is gone.
@@ -54,6 +61,8 @@ internal static class RunScripts
         if ARGV[6] == '1' then
           redis.call('HSET', KEYS[3], 'state', 'done')
           redis.call('RPUSH', KEYS[4], ARGV[13])
+          redis.call('LTRIM', KEYS[4], -tonumber(ARGV[15]), -1)
+          if tonumber(redis.call('HGET', KEYS[1], 'running') or '0') > 0 then redis.call('HINCRBY', KEYS[1], 'running', -1) end
         end
         redis.call('PEXPIRE', KEYS[1], ARGV[9])
         redis.call('PEXPIRE', KEYS[2], ARGV[10])

@@ -35,10 +35,10 @@ public sealed class RunStore(
         var turn = JsonSerializer.Serialize(new ContextTurn("user", runId, prompt));
         var result = RunScripts.ParseStartRun(await Db.ScriptEvaluateAsync(RunScripts.StartRun,
             [SessionKeys.Session(sessionId), SessionKeys.Run(sessionId, runId), SessionKeys.Context(sessionId)],
-            [owner, prompt, instance.Id, LeaseUntil, DataTtlMs, turn, connectionId]));
+            [owner, prompt, instance.Id, LeaseUntil, DataTtlMs, turn, agentOptions.Value.MaxRunsPerSession, sessionOptions.Value.ContextTurns, connectionId]));
         switch (result)
         {
-            case StartRunResult.SessionGone or StartRunResult.Superseded:
+            case StartRunResult.SessionGone or StartRunResult.Superseded or StartRunResult.TooManyRuns:
                 await Db.SetRemoveAsync(SessionKeys.ActiveRuns, member);
                 break;
             case StartRunResult.Started:
@@ -67,7 +67,7 @@ public sealed class RunStore(
             [SessionKeys.Session(sessionId), SessionKeys.Outbox(sessionId), SessionKeys.Run(sessionId, runId), SessionKeys.Context(sessionId)],
             [instance.Id, index, kind, runId, text, finalAnswer is null ? 0 : 1, LeaseUntil,
              sessionOptions.Value.OutboxCap, SessionTtlMs, DataTtlMs, SessionKeys.Channel(sessionId), Now, answerTurn,
-             SessionNotification.EventAppendedPrefix]));
+             SessionNotification.EventAppendedPrefix, sessionOptions.Value.ContextTurns]));
     }
 
     public async Task<TakeOverResult> TryTakeOverAsync(string sessionId, string runId) =>

@@ -14,4 +14,7 @@ public enum StartRunResult
 
     /// <summary>A newer connection owns the session: a late prompt from the old socket starts nothing.</summary>
     Superseded,
+
+    /// <summary>The session already streams <see cref="AgentOptions.MaxRunsPerSession"/> runs; nothing was recorded.</summary>
+    TooManyRuns,
 }

@@ -47,6 +47,7 @@ public static class BackendServiceExtensions
         services.AddSingleton<AccessTokenValidator>();
 
         services.AddSingleton<SessionStore>();
+        services.AddSingleton<ReconnectLimiter>();
         services.AddSingleton<SessionHandshake>();
         services.AddSingleton<BackendInstance>();
         services.AddSingleton<RunStore>();

@@ -15,4 +15,7 @@ public sealed partial class GatewayConnection
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Connection {ConnectionId} failed unexpectedly")]
     private static partial void LogUnexpectedFailure(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Connection {ConnectionId}: no answer to the heartbeat, {SilenceMs} ms after the peer's last frame; detached")]
+    private static partial void LogHeartbeatTimedOut(ILogger logger, string connectionId, long silenceMs);
 }

@@ -49,6 +49,7 @@ public sealed partial class GatewayConnection(
     });
     private SessionAttachment? _attachment;
     private int _badFrames;
+    private long _lastFrameTimestamp = time.GetTimestamp();
 
     public string Id { get; } = SessionStore.NewId();
     public string? SessionId => _attachment?.SessionId;
@@ -72,6 +73,14 @@ public sealed partial class GatewayConnection(
             // What the client asks for from here on (refresh, prompts and their runs) is a child of ws.connection.
             Activity.Current = _trace.Connection;
             await ReceiveLoopAsync();
+        }
+        catch (Exception) when (HeartbeatTimeout.Is(socket, closeDecided: _sender.CloseCode != 0))
+        {
+            // The peer went silent (a dead network, a frozen client): the session stays resumable.
+            // (The abort also ends the request, so the lifetime may be cancelled already.)
+            var silence = time.GetElapsedTime(_lastFrameTimestamp);
+            _trace.HeartbeatTimedOut(silence);
+            LogHeartbeatTimedOut(logger, Id, (long)silence.TotalMilliseconds);
         }
         catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
         {
@@ -168,6 +177,7 @@ public sealed partial class GatewayConnection(
         while (true)
         {
             var frame = await _reader.ReadAsync(_lifetime.Token);
+            _lastFrameTimestamp = time.GetTimestamp();
             if (frame.PeerClosed)
             {
                 await CloseAsync(CloseCodes.Normal, "");
@@ -194,7 +204,7 @@ public sealed partial class GatewayConnection(
 
     private Task DispatchAsync(ClientMessage message) => message switch
     {
-        PromptMessage prompt => _attachment!.OnPromptAsync(prompt),
+        PromptMessage prompt => _attachment!.OnPromptAsync(prompt, _lifetime.Token),
         AckMessage ack => _attachment!.OnAckAsync(ack),
         RefreshMessage refresh => _attachment!.OnRefreshAsync(refresh, _lifetime.Token),
         PingMessage ping => _sender.SendAsync(new PongMessage(ping.T), _lifetime.Token),

@@ -36,6 +36,19 @@ public sealed class GatewayOptions
     /// <summary>Bad frames tolerated (each answered with <c>error</c>) before closing with 1008. Defaults to 5.</summary>
     public int MaxBadFrames { get; set; } = 5;
 
+    /// <summary>
+    /// Hellos one session may make per <see cref="ReconnectWindow"/> (counted in Redis, so across
+    /// replicas); past it the hello is closed 4029 with the rest of the window as retry-after.
+    /// A normal client's reconnects never come close. Defaults to 20; 0 turns the limit off.
+    /// </summary>
+    public int ReconnectsPerSession { get; set; } = 20;
+
+    /// <summary>Hellos one user (token <c>sub</c>) may make per <see cref="ReconnectWindow"/>, over all their sessions and new ones; past it, 4029. Defaults to 120; 0 turns the limit off.</summary>
+    public int ReconnectsPerUser { get; set; } = 120;
+
+    /// <summary>The fixed window the reconnect limits count in, starting at its first hello. Defaults to 10 s.</summary>
+    public TimeSpan ReconnectWindow { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long before expiry <c>token.expiring</c> is sent. Defaults to 30 s.</summary>
     public TimeSpan TokenExpiryLead { get; set; } = TimeSpan.FromSeconds(30);
 

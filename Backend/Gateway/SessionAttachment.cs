@@ -59,6 +59,13 @@ public sealed partial class SessionAttachment : IAsyncDisposable
         attachment._revocations = new RevocationWatch(tokens, () => attachment.Identity, tokens.RevocationCheckInterval, time,
             () => attachment.CloseRevokedAsync(RevocationCheckSource));
         attachment._subscription = await SessionSubscription.SubscribeAsync(subscriber, sessionId, connection.Id, upkeep.Wake, attachment.OnSuperseded);
+        // A connection that attached between our attach and our subscription announced itself
+        // before we listened: the session's owner field is then the only witness. Without this
+        // check two racing resumes could both stay attached.
+        if (!await sessions.TouchAsync(sessionId, connection.Id))
+        {
+            attachment.OnSuperseded();
+        }
         return attachment;
     }
 
@@ -71,7 +78,7 @@ public sealed partial class SessionAttachment : IAsyncDisposable
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$")]
     private static partial Regex PromptIdFormat();
 
-    public async Task OnPromptAsync(PromptMessage prompt)
+    public async Task OnPromptAsync(PromptMessage prompt, CancellationToken cancellationToken)
     {
         if (!PromptIdFormat().IsMatch(prompt.Id) || prompt.Text.Length == 0 || prompt.Text.Length > _maxPromptChars)
         {
@@ -81,11 +88,19 @@ public sealed partial class SessionAttachment : IAsyncDisposable
         }
         // Started runs here; a duplicate's events are (or will be) in the outbox already, and a
         // superseded connection's late prompt is dropped (its 4000 close is on the way).
-        if (await _agentRuns.StartAsync(SessionId, Identity.Subject, _connection.Id, prompt.Id, prompt.Text) == StartRunResult.SessionGone)
+        switch (await _agentRuns.StartAsync(SessionId, Identity.Subject, _connection.Id, prompt.Id, prompt.Text))
         {
-            // The store lost the session under us (e.g. Redis restarted empty): a reconnect
-            // tells the client so with resumed:false.
-            await _connection.CloseAsync(CloseCodes.TryAgainLater, "session no longer exists");
+            case StartRunResult.SessionGone:
+                // The store lost the session under us (e.g. Redis restarted empty): a reconnect
+                // tells the client so with resumed:false.
+                await _connection.CloseAsync(CloseCodes.TryAgainLater, "session no longer exists");
+                break;
+            case StartRunResult.TooManyRuns:
+                // A quota, not a bad frame: no strike. Nothing was recorded, so the same id may come again.
+                await _connection.Sender.SendAsync(new ErrorMessage(ErrorCodes.TooManyRuns,
+                    $"prompt {prompt.Id}: this session already streams its maximum of runs; send it again once one ends", Retryable: true),
+                    cancellationToken);
+                break;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using AspireResilience.Backend.Auth;
 using AspireResilience.Backend.Sessions;
@@ -13,11 +14,13 @@ namespace AspireResilience.Backend.Gateway;
 /// Answers a valid <c>hello</c>: checks its token, then decides what it attaches to — a new
 /// session, the resumed one, or a fresh one with the reason the resume failed. A failed resume
 /// is an answer, not a close; only a rejected token (4001, 4003), a foreign owner (4003), a
-/// client ahead of the server (4400) or a session store that cannot answer now (1013) closes.
+/// client ahead of the server (4400), a client past its reconnect limit (4029) or a session
+/// store that cannot answer now (1013) closes.
 /// </summary>
 public sealed partial class SessionHandshake(
     SessionStore sessions,
     AccessTokenValidator tokens,
+    ReconnectLimiter limiter,
     IOptions<GatewayOptions> gateway,
     IOptions<SessionStoreOptions> sessionOptions,
     TimeProvider time)
@@ -27,6 +30,13 @@ public sealed partial class SessionHandshake(
 
     /// <summary>The close reason when the hello's dependencies did not answer within <see cref="GatewayOptions.HelloAnswerTimeout"/>.</summary>
     public const string AnswerTimedOut = "hello not answered in time";
+
+    /// <summary><c>error.type</c> on <c>session.hello</c> when a hello is over a reconnect limit.</summary>
+    public const string TooManyReconnects = "TooManyReconnects";
+
+    /// <summary>The close reason of a 4029: the retry-after in whole milliseconds, rounded up (docs/protocol.md).</summary>
+    internal static string RetryAfterReason(TimeSpan retryAfter) =>
+        ((long)Math.Ceiling(retryAfter.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex SessionIdFormat();
@@ -88,13 +98,19 @@ public sealed partial class SessionHandshake(
 
     private async Task<HandshakeOutcome> AttachAsync(HelloMessage hello, TokenIdentity identity, string connectionId, CancellationToken abandoned)
     {
+        if (hello.SessionId is not null && (!SessionIdFormat().IsMatch(hello.SessionId) || hello.LastSeq is < 0))
+        {
+            return HandshakeOutcome.Close(CloseCodes.MalformedHello, "malformed sessionId or lastSeq");
+        }
+        if (await limiter.CountAsync(identity.Subject, hello.SessionId) is { } retryAfter)
+        {
+            // Before anything is attached: a flapping client must not supersede its own live socket.
+            Activity.Current?.SetTag(SpanAttributes.ErrorType, TooManyReconnects);
+            return HandshakeOutcome.Close(CloseCodes.TooManyReconnects, RetryAfterReason(retryAfter));
+        }
         if (hello.SessionId is null)
         {
             return await FreshAsync(identity, connectionId, await sessions.GetEpochAsync(), reason: null);
-        }
-        if (!SessionIdFormat().IsMatch(hello.SessionId) || hello.LastSeq is < 0)
-        {
-            return HandshakeOutcome.Close(CloseCodes.MalformedHello, "malformed sessionId or lastSeq");
         }
 
         using var activity = BackendTelemetry.Source.StartActivity(SpanNames.SessionResume);

@@ -3,8 +3,8 @@ namespace AspireResilience.Backend.Sessions;
 /// <summary>
 /// Redis key names. Every key of one session carries the same hash tag (<c>{id}</c>), so each
 /// multi-key script stays valid on Redis Cluster; the only keys outside a session's slot are
-/// the store-wide epoch and the index of active runs, which no script touches together with
-/// session keys.
+/// the store-wide epoch, the index of active runs and each user's reconnect counter (under the
+/// user's own tag), which no script touches together with session keys.
 /// </summary>
 public static class SessionKeys
 {
@@ -15,6 +15,12 @@ public static class SessionKeys
     public static string Outbox(string id) => $"session:{{{id}}}:outbox";
     public static string Context(string id) => $"session:{{{id}}}:context";
     public static string Run(string id, string runId) => $"session:{{{id}}}:run:{runId}";
+
+    /// <summary>Hellos that named the session in the current reconnect window (<c>Gateway:ReconnectWindow</c>).</summary>
+    public static string Hellos(string id) => $"session:{{{id}}}:hellos";
+
+    /// <summary>Hellos of one user (token <c>sub</c>) in the current reconnect window; the user's own hash tag.</summary>
+    public static string UserHellos(string subject) => $"user:{{{subject}}}:hellos";
 
     /// <summary>Pub/sub channel of a session; its messages are <see cref="SessionNotification"/>s.</summary>
     public static string Channel(string id) => $"session:{{{id}}}:notify";

@@ -8,4 +8,7 @@ public sealed class SessionStoreOptions
 
     /// <summary>Most events kept per session outbox; older unacknowledged ones are dropped and a resume that needs them gets <c>gap</c>. Defaults to 10,000.</summary>
     public int OutboxCap { get; set; } = 10_000;
+
+    /// <summary>Context turns (prompts and answers) kept per session; older ones are dropped, so the context a run sees is bounded. Defaults to 100.</summary>
+    public int ContextTurns { get; set; } = 100;
 }

@@ -42,6 +42,16 @@ public sealed class ConnectionTrace(DateTimeOffset acceptedAt) : IDisposable
     public Activity? StartChild(string name) =>
         Connection is null ? null : BackendTelemetry.Source.StartActivity(name, ActivityKind.Internal, Connection.Context);
 
+    /// <summary>
+    /// The heartbeat found the peer dead: <c>ws.heartbeat.timeout</c> and how long the peer had
+    /// been silent (since its last frame) when it was found — the server's detection time.
+    /// </summary>
+    public void HeartbeatTimedOut(TimeSpan silence)
+    {
+        Connection?.SetTag(SpanAttributes.WsHeartbeatTimeout, true);
+        Connection?.SetTag(SpanAttributes.WsHeartbeatSilenceMs, (long)silence.TotalMilliseconds);
+    }
+
     /// <summary>Records the close as a short <c>ws.close</c> child and ends the connection span with the same code.</summary>
     public void End(int closeCode, string? sessionId)
     {

@@ -17,6 +17,12 @@ public static class SpanAttributes
 
     /// <summary>How a revocation reached the connection: <c>pubsub</c> (the AuthService's message) or <c>check</c> (the connection's own re-check).</summary>
     public const string RevocationSource = "revocation.source";
+
+    /// <summary>On <c>ws.connection</c>: true when the heartbeat found the peer dead (no pong in time).</summary>
+    public const string WsHeartbeatTimeout = "ws.heartbeat.timeout";
+
+    /// <summary>On <c>ws.connection</c>: milliseconds from the peer's last frame to the heartbeat's verdict.</summary>
+    public const string WsHeartbeatSilenceMs = "ws.heartbeat.silence_ms";
     public const string AgentRunId = "agent.run.id";
     public const string AgentRunResumedAtIndex = "agent.run.resumed_at_index";
     public const string AgentRunAbandoned = "agent.run.abandoned";

@@ -138,6 +138,9 @@ public sealed class RawClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops the socket without a close frame, as a failed network would.</summary>
+    public void Abort() => _socket.Abort();
+
     /// <summary>
     /// Closes as a polite client does: the close handshake, reading (and dropping) what the server
     /// still sends until its close arrives. Closing with unread data would reset the connection,

@@ -44,7 +44,8 @@ public abstract class GatewayTestBase : RedisStoreTestBase
             new JwksKeyProvider(_tokens.JwksEndpoint(), tokenOptions, Time, NullLogger<JwksKeyProvider>.Instance),
             redis, tokenOptions, Time);
         var sessions = Sessions(redis: redis);
-        var handshake = new SessionHandshake(sessions, tokens, Options.Create(Gateway), SessionOptions(), Time);
+        var handshake = new SessionHandshake(sessions, tokens, new ReconnectLimiter(redis, Options.Create(Gateway)),
+            Options.Create(Gateway), SessionOptions(), Time);
         var connection = new GatewayConnection(sockets.Server, _requestsAborted.Token, handshake, sessions, agentRuns, tokens,
             Registry, redis, Options.Create(Gateway), tokenOptions, Lifetime, Time, NullLogger<GatewayConnection>.Instance);
         var run = connection.RunAsync();

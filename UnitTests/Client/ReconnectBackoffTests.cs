@@ -91,4 +91,28 @@ public sealed class ReconnectBackoffTests
         Assert.AreEqual(TimeSpan.FromSeconds(2.5), ReconnectBackoff.NextDelay(attempt, Base, Max, random: 0.5));
         Assert.AreEqual(TimeSpan.FromDays(1), ReconnectBackoff.NextDelay(attempt, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), random: 1));
     }
+
+    [TestMethod]
+    [DataRow(4029, "2500", 2500)]
+    [DataRow(4029, "0", 0)]
+    public void A4029CarriesItsRetryAfterInMilliseconds(int code, string reason, int expectedMs) =>
+        Assert.AreEqual(TimeSpan.FromMilliseconds(expectedMs), ReconnectBackoff.RetryAfter(code, reason));
+
+    [TestMethod]
+    [DataRow(4029, "")]
+    [DataRow(4029, "-5")]
+    [DataRow(4029, "soon")]
+    [DataRow(4029, "1.5")]
+    [DataRow(1013, "2500")]
+    [DataRow(null, "2500")]
+    public void AnythingElseAsksForNoRetryAfter(int? code, string reason) =>
+        Assert.IsNull(ReconnectBackoff.RetryAfter(code, reason));
+
+    [TestMethod]
+    public void TheRetryAfterIsAFloorUnderTheJitteredDelay()
+    {
+        var floor = TimeSpan.FromSeconds(2);
+        Assert.AreEqual(floor, ReconnectBackoff.NextDelay(1, Base, Max, random: 0.5, retryAfter: floor));
+        Assert.AreEqual(Max, ReconnectBackoff.NextDelay(20, Base, Max, random: 1, retryAfter: floor), "a longer jittered delay stands");
+    }
 }
