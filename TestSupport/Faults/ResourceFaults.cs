@@ -118,26 +118,7 @@ public sealed class ResourceFaults(DistributedApplication app, IReadOnlyDictiona
             Timeouts.Token(Timeouts.StartStop));
         if (ready.Snapshot.EnvironmentVariables.Any(e => e.Name == "ASPNETCORE_URLS"))
         {
-            await WaitAnswersAsync(ResourceInstance.Read(app, resource, instance).Address);
-        }
-    }
-
-    private static async Task WaitAnswersAsync(Uri address)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var cancel = Timeouts.Token(Timeouts.StartStop);
-        while (true)
-        {
-            try
-            {
-                using var response = await http.GetAsync(new Uri(address, "/health"), cancel);
-                if (response.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(50), cancel);
+            await ResourceHealth.WaitForOwnAddressAsync(ResourceInstance.Read(app, resource, instance).Address, Timeouts.Token(Timeouts.StartStop));
         }
     }
 

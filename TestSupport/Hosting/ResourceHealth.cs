@@ -31,4 +31,27 @@ public static class ResourceHealth
         }, cancellationToken);
         return [.. healthy.Order(StringComparer.Ordinal)];
     }
+
+    /// <summary>
+    /// Waits until <paramref name="address"/> (one instance's own, not DCP's shared proxy)
+    /// answers <c>/health</c> with success. With replicas, Aspire's health check goes through the
+    /// shared proxy, so "healthy" may be another replica answering while this one still starts.
+    /// </summary>
+    public static async Task WaitForOwnAddressAsync(Uri address, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri(address, "/health"), cancellationToken);
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+        }
+    }
 }

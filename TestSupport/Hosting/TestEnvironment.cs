@@ -119,6 +119,9 @@ public sealed class TestEnvironment : IAsyncDisposable
             await app.StartAsync(timeout.Token);
             string[] resources = [ResourceNames.Redis, ResourceNames.Auth, ResourceNames.Chaos, ResourceNames.Backend];
             var instances = await Task.WhenAll(resources.Select(r => ResourceHealth.WaitForAllReplicasHealthyAsync(app, r, timeout.Token)));
+            // Each service instance answers at its own address too (the error-log markers go there).
+            await Task.WhenAll(Services.SelectMany(service => instances[Array.IndexOf(resources, service)]
+                .Select(id => ResourceHealth.WaitForOwnAddressAsync(ResourceInstance.Read(app, service, id).Address, timeout.Token))));
             var environment = new TestEnvironment(app, users, dataDirectory, apiKey,
                 resources.Zip(instances).ToDictionary(p => p.First, p => p.Second));
             // Nothing may have gone wrong while starting; from here on every error belongs to a test.
