@@ -25,7 +25,20 @@ public sealed partial class AgentRunService(
     /// </summary>
     public async Task<StartRunResult> StartAsync(string sessionId, string owner, string connectionId, string runId, string prompt)
     {
-        var result = await runs.StartAsync(sessionId, owner, connectionId, runId, prompt);
+        // Reserved before the run is recorded: between the record and the launch, this process's
+        // own adoption scan would otherwise find the run indexed, not running here, and leased to
+        // this very process, take it "over" and run it twice (one copy then stops, lease lost).
+        var member = SessionKeys.RunMember(sessionId, runId);
+        var reserved = _running.TryAdd(member, Task.CompletedTask);
+        var result = StartRunResult.SessionGone;
+        try
+        {
+            result = await runs.StartAsync(sessionId, owner, connectionId, runId, prompt);
+        }
+        finally
+        {
+            if (reserved && result != StartRunResult.Started) _running.TryRemove(member, out _);
+        }
         if (result == StartRunResult.Started)
         {
             Launch(sessionId, runId, recovered: false);

@@ -74,6 +74,7 @@ public sealed class ResumeWindowTests : E2ETest<ResumeWindowEnvironment>
         Assert.IsFalse(answer.Resumed);
         Assert.AreEqual(ResumeFailureReasons.Expired, answer.Reason, "the loss is said, not silent");
         Assert.AreEqual(0, answer.ReplayCount);
-        Assert.HasCount(1, await store.SessionKeysAsync(welcome.SessionId), "only the tombstone that lets a late client hear 'expired' is left");
+        Assert.AreEqual(0, await store.OutboxLengthAsync(welcome.SessionId), "no queued event is left");
+        Assert.AreEqual(0, await store.ContextLengthAsync(welcome.SessionId), "no turn of the conversation is left");
     }
 }

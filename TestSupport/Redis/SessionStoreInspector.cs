@@ -36,21 +36,25 @@ public sealed class SessionStoreInspector : IAsyncDisposable
 
     /// <summary>Events the session's outbox holds now (0 when it has none).</summary>
     public async Task<long> OutboxLengthAsync(string sessionId) =>
-        await OutboxAsync(sessionId) is { } outbox ? await Db.StreamLengthAsync(outbox) : 0;
+        await KeyOfTypeAsync(sessionId, RedisType.Stream) is { } outbox ? await Db.StreamLengthAsync(outbox) : 0;
+
+    /// <summary>Turns the session's context (its one list) holds now (0 when it has none).</summary>
+    public async Task<long> ContextLengthAsync(string sessionId) =>
+        await KeyOfTypeAsync(sessionId, RedisType.List) is { } context ? await Db.ListLengthAsync(context) : 0;
 
     /// <summary>Bytes the session's outbox takes in Redis (<c>MEMORY USAGE</c>; 0 when it has none).</summary>
     public async Task<long> OutboxMemoryAsync(string sessionId)
     {
-        if (await OutboxAsync(sessionId) is not { } outbox) return 0;
+        if (await KeyOfTypeAsync(sessionId, RedisType.Stream) is not { } outbox) return 0;
         var usage = await Db.ExecuteAsync("MEMORY", "USAGE", outbox, "SAMPLES", "0");
         return usage.IsNull ? 0 : (long)usage;
     }
 
-    private async Task<RedisKey?> OutboxAsync(string sessionId)
+    private async Task<RedisKey?> KeyOfTypeAsync(string sessionId, RedisType type)
     {
         foreach (var key in await SessionKeysAsync(sessionId))
         {
-            if (await Db.KeyTypeAsync(key) == RedisType.Stream) return key;
+            if (await Db.KeyTypeAsync(key) == type) return key;
         }
         return null;
     }

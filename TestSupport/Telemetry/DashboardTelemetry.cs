@@ -12,16 +12,8 @@ public sealed class DashboardTelemetry(HttpClient dashboard)
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Polls the dashboard until a span named <paramref name="name"/> matches: telemetry arrives asynchronously (batched export).</summary>
-    public async Task<TelemetrySpan> WaitForSpanAsync(string resource, string? traceId, string name, TimeSpan timeout, Func<TelemetrySpan, bool>? match = null)
-    {
-        using var cancel = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            var spans = await GetSpansAsync(resource, traceId, cancel.Token);
-            if (spans.FirstOrDefault(s => s.Name == name && (match is null || match(s))) is { } span) return span;
-            await Task.Delay(PollInterval, cancel.Token);
-        }
-    }
+    public Task<TelemetrySpan> WaitForSpanAsync(string resource, string? traceId, string name, TimeSpan timeout, Func<TelemetrySpan, bool>? match = null) =>
+        WaitForMatchAsync(resource, traceId, s => s.Name == name && (match is null || match(s)), timeout);
 
     /// <summary>Polls the dashboard until at least <paramref name="count"/> spans named <paramref name="name"/> match; returns every match, oldest first.</summary>
     public async Task<IReadOnlyList<TelemetrySpan>> WaitForSpansAsync(string resource, string? traceId, string name, int count, TimeSpan timeout,
@@ -36,10 +28,26 @@ public sealed class DashboardTelemetry(HttpClient dashboard)
         }
     }
 
-    /// <summary>Waits for the Backend's <c>agent.run</c> span of one run: it ends when the run wrote its last event.</summary>
+    /// <summary>
+    /// Waits for the Backend's span of the runner that wrote a run's last event: <c>agent.run</c>,
+    /// or <c>agent.run.recover</c> when another runner adopted it. A runner that stopped because it
+    /// lost the lease (<c>agent.run.abandoned</c>) did not finish the run.
+    /// </summary>
     public Task<TelemetrySpan> WaitForRunEndAsync(string sessionId, string runId, TimeSpan? timeout = null) =>
-        WaitForSpanAsync(Contracts.ResourceNames.Backend, null, "agent.run", timeout ?? Timeouts.Telemetry,
-            s => s.Attributes.GetValueOrDefault("session.id") == sessionId && s.Attributes.GetValueOrDefault("agent.run.id") == runId);
+        WaitForMatchAsync(Contracts.ResourceNames.Backend, null, s => s.Name is "agent.run" or "agent.run.recover"
+            && s.Attributes.GetValueOrDefault("session.id") == sessionId && s.Attributes.GetValueOrDefault("agent.run.id") == runId
+            && !s.Attributes.ContainsKey("agent.run.abandoned"), timeout ?? Timeouts.Telemetry);
+
+    private async Task<TelemetrySpan> WaitForMatchAsync(string resource, string? traceId, Func<TelemetrySpan, bool> match, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var spans = await GetSpansAsync(resource, traceId, cancel.Token);
+            if (spans.FirstOrDefault(match) is { } span) return span;
+            await Task.Delay(PollInterval, cancel.Token);
+        }
+    }
 
     /// <summary>Polls the dashboard until one instance (by its telemetry name) has sent a log record at <paramref name="minimumSeverity"/> or above that matches.</summary>
     public async Task<TelemetryLog> WaitForLogAsync(string telemetryName, string minimumSeverity, TimeSpan timeout, Func<TelemetryLog, bool> match)
