@@ -23,9 +23,9 @@ public sealed class NetworkSwitchTests : E2ETest<SharedEnvironment>
     /// <summary>The same replica by its IPv6 loopback address (<c>localhost</c> resolves to IPv4 only here).</summary>
     private static Uri DirectIPv6 => new UriBuilder(Direct) { Host = "[::1]" }.Uri;
 
-    // A switch reconnects at once over a live path: client.reconnect measured 5–40 ms here
-    // (DESIGN.md §10 allows 2 s for any resume); about 2x over the slowest we see.
-    private static readonly TimeSpan SwitchBudget = TimeSpan.FromMilliseconds(100);
+    // A switch reconnects at once over a live path: client.reconnect measured 5–62 ms here in a
+    // full run (DESIGN.md §10 allows 2 s for any resume); about 2x over the slowest we see.
+    private static readonly TimeSpan SwitchBudget = TimeSpan.FromMilliseconds(150);
 
     [TestMethod]
     public async Task ResumeFromAnotherAddressWhileTheOldSocketIsHalfOpenSupersedesItExactlyOnce()
