@@ -169,14 +169,16 @@ public sealed partial class ResilientSession : IAsyncDisposable
             {
                 var (code, reason) = await ServeAsync(_link!);
                 if (_switchingNetwork && code is null) reason = ClientTelemetry.NetworkSwitchReason;
+                var final = _disposed.IsCancellationRequested || (code is { } c && !CloseCodes.AllowsReconnect(c));
+                // The state changes before the event is announced: whoever wakes on the event sees it.
+                if (!final) SetState(new ConnectionState(ConnectionStatus.Resuming, CloseCode: code, Reason: reason));
                 _connection.Writer.TryWrite(new Disconnected(code, reason));
                 if (_disposed.IsCancellationRequested) return;
-                if (code is { } c && !CloseCodes.AllowsReconnect(c))
+                if (final)
                 {
-                    End(c, reason);
+                    End(code, reason);
                     return;
                 }
-                SetState(new ConnectionState(ConnectionStatus.Resuming, CloseCode: code, Reason: reason));
                 if (!await ReconnectAsync(code, reason)) return;
             }
         }

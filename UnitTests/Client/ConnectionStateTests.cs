@@ -35,6 +35,20 @@ public sealed class ConnectionStateTests
     }
 
     [TestMethod]
+    public async Task WhoeverHearsTheDisconnectSeesTheSessionResuming()
+    {
+        var sockets = new Queue<ScriptedServerSocket>([new(ScriptedSession.Welcome(resumed: false), null)]);
+        // The backoff takes an hour: the session stays in Resuming while the test looks.
+        await using var session = await ResilientSession.ConnectAsync(Options(sockets, reconnectDelay: Hour), CancellationToken.None);
+
+        session.AbortConnection();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (await session.ConnectionEvents.ReadAsync(timeout.Token) is not Disconnected) { }
+
+        Assert.AreEqual(ConnectionStatus.Resuming, session.State.Status);
+    }
+
+    [TestMethod]
     public async Task AFailedResumeIsOpenWithTheReasonHistoryIsGone()
     {
         var expired = """{"type":"welcome","sessionId":"s2","resumed":false,"epoch":"e1","replayCount":0,"heartbeatMs":0,"tokenExpiresAt":0,"resumeWindowSec":60,"reason":"expired"}""";
