@@ -82,9 +82,9 @@ internal static class RunScripts
 
     // KEYS: run  ARGV: instance, now, leaseUntil
     public const string TakeOverRun = """
-        local r = redis.call('HMGET', KEYS[1], 'state', 'leaseUntil', 'owner')
+        local r = redis.call('HMGET', KEYS[1], 'state', 'leaseUntil')
         if not r[1] or r[1] == 'done' then return {'finished'} end
-        if r[3] ~= ARGV[1] and tonumber(r[2]) >= tonumber(ARGV[2]) then return {'leased'} end
+        if tonumber(r[2]) >= tonumber(ARGV[2]) then return {'leased'} end
         redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'leaseUntil', ARGV[3])
         return {'taken'}
         """;

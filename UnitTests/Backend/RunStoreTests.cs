@@ -137,6 +137,16 @@ public sealed class RunStoreTests : RedisStoreTestBase
     }
 
     [TestMethod]
+    public async Task ALiveLeaseIsNotTakenOverEvenByItsOwnProcess()
+    {
+        var runs = Runs();
+        await runs.StartAsync(_sessionId, Owner, "c1", "p1", "hello");
+
+        // The owner's own adoption scan must not start a second copy of a run it is running.
+        Assert.AreEqual(TakeOverResult.LeasedElsewhere, await runs.TryTakeOverAsync(_sessionId, "p1"));
+    }
+
+    [TestMethod]
     public async Task ReleasedRunCanBeTakenOverAtOnce()
     {
         var first = Runs();
