@@ -18,6 +18,8 @@ public static class CloseCodes
     public const int TokenExpired = 4001;
     public const int Forbidden = 4003;
     public const int HelloTimeout = 4008;
+    /// <summary>The user already has the most live sockets allowed per user (<c>Gateway:MaxConnectionsPerUser</c>): close one first.</summary>
+    public const int TooManyConnections = 4009;
     public const int TooManyReconnects = 4029;
     public const int MalformedHello = 4400;
 
@@ -29,7 +31,7 @@ public static class CloseCodes
     {
         GoingAway or ServerError or TryAgainLater or TokenExpired or TooManyReconnects => true,
         Normal or ProtocolError or BinaryFrame or InvalidUtf8 or Policy or TooBig
-            or Superseded or Forbidden or HelloTimeout or MalformedHello => false,
+            or Superseded or Forbidden or HelloTimeout or TooManyConnections or MalformedHello => false,
         _ => true, // 1006 (abnormal) and anything unknown: the link failed, try again.
     };
 }

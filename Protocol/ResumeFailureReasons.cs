@@ -9,6 +9,9 @@ public static class ResumeFailureReasons
     /// <summary>The session existed but its resume window passed; its data is gone.</summary>
     public const string Expired = "expired";
 
+    /// <summary>The session was deleted to make room: its user opened more sessions than the server keeps per user (<c>Gateway:MaxSessionsPerUser</c>).</summary>
+    public const string Evicted = "evicted";
+
     /// <summary>Events the client has not seen were dropped (outbox cap, or acked by a newer connection).</summary>
     public const string Gap = "gap";
 

@@ -48,6 +48,7 @@ public static class BackendServiceExtensions
 
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ReconnectLimiter>();
+        services.AddSingleton<UserQuota>();
         services.AddSingleton<SessionHandshake>();
         services.AddSingleton<BackendInstance>();
         services.AddSingleton<RunStore>();

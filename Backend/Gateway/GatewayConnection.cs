@@ -22,6 +22,7 @@ public sealed partial class GatewayConnection(
     CancellationToken requestAborted,
     SessionHandshake handshake,
     SessionStore sessions,
+    UserQuota quota,
     AgentRunService agentRuns,
     AccessTokenValidator tokens,
     ConnectionRegistry registry,
@@ -165,7 +166,7 @@ public sealed partial class GatewayConnection(
         activity?.SetTag(SpanAttributes.SessionId, outcome.Welcome.SessionId);
         activity?.SetTag(SpanAttributes.SessionResumed, outcome.Welcome.Resumed);
         // Subscribed before the welcome, so no append or takeover after it goes unnoticed.
-        _attachment = await SessionAttachment.AttachAsync(this, outcome, sessions, agentRuns, tokens, redis.GetSubscriber(),
+        _attachment = await SessionAttachment.AttachAsync(this, outcome, sessions, quota, agentRuns, tokens, redis.GetSubscriber(),
             _options, tokenOptions.Value.ClockSkew, time, logger);
         registry.Add(this);
         await _sender.SendAsync(outcome.Welcome, _lifetime.Token);

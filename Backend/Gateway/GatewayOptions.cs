@@ -46,6 +46,21 @@ public sealed class GatewayOptions
     /// <summary>Hellos one user (token <c>sub</c>) may make per <see cref="ReconnectWindow"/>, over all their sessions and new ones; past it, 4029. Defaults to 120; 0 turns the limit off.</summary>
     public int ReconnectsPerUser { get; set; } = 120;
 
+    /// <summary>
+    /// Sessions one user may hold within the resume window (counted in Redis, across replicas). A
+    /// new session beyond it evicts the user's least recently used session without a socket: its
+    /// data is deleted and a later resume of it is answered <c>resumed:false</c>, reason
+    /// <c>evicted</c>. Defaults to 20; 0 turns the cap off.
+    /// </summary>
+    public int MaxSessionsPerUser { get; set; } = 20;
+
+    /// <summary>
+    /// Sockets one user may have attached at once, over all replicas. A hello beyond it (other
+    /// than a resume of a session that is live already, which replaces its socket) is closed 4009.
+    /// Defaults to 10; 0 turns the cap off.
+    /// </summary>
+    public int MaxConnectionsPerUser { get; set; } = 10;
+
     /// <summary>The fixed window the reconnect limits count in, starting at its first hello. Defaults to 10 s.</summary>
     public TimeSpan ReconnectWindow { get; set; } = TimeSpan.FromSeconds(10);
 

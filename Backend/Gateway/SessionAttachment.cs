@@ -22,6 +22,7 @@ public sealed partial class SessionAttachment : IAsyncDisposable
 
     private readonly GatewayConnection _connection;
     private readonly SessionStore _sessions;
+    private readonly UserQuota _quota;
     private readonly AgentRunService _agentRuns;
     private readonly AccessTokenValidator _tokens;
     private readonly int _maxPromptChars;
@@ -29,13 +30,14 @@ public sealed partial class SessionAttachment : IAsyncDisposable
     private RevocationWatch? _revocations;
     private SessionSubscription? _subscription;
 
-    private SessionAttachment(GatewayConnection connection, string sessionId, TokenIdentity identity, SessionStore sessions,
+    private SessionAttachment(GatewayConnection connection, string sessionId, TokenIdentity identity, SessionStore sessions, UserQuota quota,
         AgentRunService agentRuns, AccessTokenValidator tokens, int maxPromptChars, SessionUpkeep upkeep)
     {
         _connection = connection;
         SessionId = sessionId;
         Identity = identity;
         _sessions = sessions;
+        _quota = quota;
         _agentRuns = agentRuns;
         _tokens = tokens;
         _maxPromptChars = maxPromptChars;
@@ -49,13 +51,13 @@ public sealed partial class SessionAttachment : IAsyncDisposable
 
     /// <summary>Attaches <paramref name="connection"/> to the session the handshake chose; send the welcome only after this returns.</summary>
     public static async Task<SessionAttachment> AttachAsync(
-        GatewayConnection connection, HandshakeOutcome outcome, SessionStore sessions, AgentRunService agentRuns,
+        GatewayConnection connection, HandshakeOutcome outcome, SessionStore sessions, UserQuota quota, AgentRunService agentRuns,
         AccessTokenValidator tokens, ISubscriber subscriber, GatewayOptions options, TimeSpan clockSkew, TimeProvider time, ILogger logger)
     {
         var sessionId = outcome.Welcome!.SessionId;
-        var upkeep = new SessionUpkeep(sessions, connection.Sender, options, clockSkew, time, logger,
+        var upkeep = new SessionUpkeep(sessions, quota, outcome.Identity!.Subject, connection.Sender, options, clockSkew, time, logger,
             connection.Trace, connection.Id, sessionId, outcome.NextSeq, outcome.Welcome.ReplayCount, connection.CloseAsync);
-        var attachment = new SessionAttachment(connection, sessionId, outcome.Identity!, sessions, agentRuns, tokens, options.MaxPromptChars, upkeep);
+        var attachment = new SessionAttachment(connection, sessionId, outcome.Identity!, sessions, quota, agentRuns, tokens, options.MaxPromptChars, upkeep);
         attachment._revocations = new RevocationWatch(tokens, () => attachment.Identity, tokens.RevocationCheckInterval, time,
             () => attachment.CloseRevokedAsync(RevocationCheckSource));
         attachment._subscription = await SessionSubscription.SubscribeAsync(subscriber, sessionId, connection.Id, upkeep.Wake, attachment.OnSuperseded);
@@ -180,7 +182,12 @@ public sealed partial class SessionAttachment : IAsyncDisposable
             {
                 await _subscription.DisposeAsync();
             }
-            await _sessions.DetachAsync(SessionId, _connection.Id);
+            if (await _sessions.DetachAsync(SessionId, _connection.Id))
+            {
+                // Only the connection that still owned the session frees its place: a superseded
+                // one's successor holds it now.
+                await _quota.ReleaseAsync(Identity.Subject, SessionId);
+            }
         }
         catch (Exception ex) when (RedisOutage.Is(ex))
         {

@@ -14,13 +14,14 @@ namespace AspireResilience.Backend.Gateway;
 /// Answers a valid <c>hello</c>: checks its token, then decides what it attaches to — a new
 /// session, the resumed one, or a fresh one with the reason the resume failed. A failed resume
 /// is an answer, not a close; only a rejected token (4001, 4003), a foreign owner (4003), a
-/// client ahead of the server (4400), a client past its reconnect limit (4029) or a session
-/// store that cannot answer now (1013) closes.
+/// client ahead of the server (4400), a client past its reconnect limit (4029), a user with the
+/// most live sockets allowed (4009) or a session store that cannot answer now (1013) closes.
 /// </summary>
 public sealed partial class SessionHandshake(
     SessionStore sessions,
     AccessTokenValidator tokens,
     ReconnectLimiter limiter,
+    UserQuota quota,
     IOptions<GatewayOptions> gateway,
     IOptions<SessionStoreOptions> sessionOptions,
     TimeProvider time)
@@ -33,6 +34,12 @@ public sealed partial class SessionHandshake(
 
     /// <summary><c>error.type</c> on <c>session.hello</c> when a hello is over a reconnect limit.</summary>
     public const string TooManyReconnects = "TooManyReconnects";
+
+    /// <summary><c>error.type</c> on <c>session.hello</c> when the user has the most live sockets allowed.</summary>
+    public const string TooManyConnections = "TooManyConnections";
+
+    /// <summary>The close reason of a 4009.</summary>
+    public const string TooManyConnectionsReason = "too many connections for this user";
 
     /// <summary>The close reason of a 4029: the retry-after in whole milliseconds, rounded up (docs/protocol.md).</summary>
     internal static string RetryAfterReason(TimeSpan retryAfter) =>
@@ -113,6 +120,10 @@ public sealed partial class SessionHandshake(
             return await FreshAsync(identity, connectionId, await sessions.GetEpochAsync(), reason: null);
         }
 
+        if (await quota.AdmitAsync(identity.Subject, hello.SessionId, isNew: false) is null)
+        {
+            return TooManyConnectionsClose();
+        }
         using var activity = BackendTelemetry.Source.StartActivity(SpanNames.SessionResume);
         var started = Stopwatch.GetTimestamp();
         var lastSeq = hello.LastSeq ?? 0;
@@ -131,12 +142,16 @@ public sealed partial class SessionHandshake(
                 BackendTelemetry.ReplayedEvents.Add(replay);
                 break;
             case AttachStatus.Forbidden:
+                await quota.ForgetAsync(identity.Subject, hello.SessionId);
                 outcome = HandshakeOutcome.Close(CloseCodes.Forbidden, "session belongs to another user");
                 break;
             case AttachStatus.Ahead:
+                await quota.ReleaseAsync(identity.Subject, hello.SessionId);
                 outcome = HandshakeOutcome.Close(CloseCodes.MalformedHello, "lastSeq is ahead of the session");
                 break;
             default:
+                // Not the user's session any more (or never theirs): it no longer counts against their caps.
+                await quota.ForgetAsync(identity.Subject, hello.SessionId);
                 var epoch = await sessions.GetEpochAsync();
                 var reason = FailureReason(attach.Status, hello.Epoch, epoch);
                 activity?.SetTag(SpanAttributes.SessionResumeReason, reason);
@@ -155,6 +170,7 @@ public sealed partial class SessionHandshake(
     internal static string FailureReason(AttachStatus status, string? clientEpoch, string storeEpoch) => status switch
     {
         AttachStatus.Expired => ResumeFailureReasons.Expired,
+        AttachStatus.Evicted => ResumeFailureReasons.Evicted,
         AttachStatus.Gap => ResumeFailureReasons.Gap,
         // A session we do not know, from a client that saw another epoch: the store lost its data.
         _ when clientEpoch is not null && clientEpoch != storeEpoch => ResumeFailureReasons.Epoch,
@@ -163,8 +179,26 @@ public sealed partial class SessionHandshake(
 
     private async Task<HandshakeOutcome> FreshAsync(TokenIdentity identity, string connectionId, string epoch, string? reason)
     {
-        var id = await sessions.CreateAsync(identity.Subject, epoch, connectionId);
+        // The id is drawn first so the user's caps admit it before it exists: two racing hellos
+        // cannot both slip under the cap.
+        var id = SessionStore.NewId();
+        if (await quota.AdmitAsync(identity.Subject, id, isNew: true) is not { } evicted)
+        {
+            return TooManyConnectionsClose();
+        }
+        if (evicted.Count > 0)
+        {
+            Activity.Current?.SetTag(SpanAttributes.SessionsEvicted, evicted.Count);
+            BackendTelemetry.EvictedSessions.Add(evicted.Count);
+        }
+        await sessions.CreateAsync(identity.Subject, epoch, connectionId, id);
         return new HandshakeOutcome(Welcome(id, identity, epoch, resumed: false, 0, reason), 1);
+    }
+
+    private static HandshakeOutcome TooManyConnectionsClose()
+    {
+        Activity.Current?.SetTag(SpanAttributes.ErrorType, TooManyConnections);
+        return HandshakeOutcome.Close(CloseCodes.TooManyConnections, TooManyConnectionsReason);
     }
 
     private WelcomeMessage Welcome(string id, TokenIdentity identity, string epoch, bool resumed, long replay, string? reason = null) =>

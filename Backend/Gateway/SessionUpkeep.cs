@@ -8,11 +8,11 @@ namespace AspireResilience.Backend.Gateway;
 /// <summary>
 /// What an attached connection does besides answering frames: it sends the session's outbox
 /// (<see cref="OutboxPump"/>), keeps the session in use so its resume window starts only at the
-/// disconnect, and follows the token's expiry (<see cref="TokenWatchdog"/>). A reason to close
+/// disconnect (and its place among the user's live sockets, <see cref="UserQuota"/>), and follows the token's expiry (<see cref="TokenWatchdog"/>). A reason to close
 /// goes to <c>close</c>; the loops end when the connection's lifetime does.
 /// </summary>
 public sealed class SessionUpkeep(
-    SessionStore sessions, FrameSender sender, GatewayOptions options, TimeSpan clockSkew, TimeProvider time, ILogger logger,
+    SessionStore sessions, UserQuota quota, string subject, FrameSender sender, GatewayOptions options, TimeSpan clockSkew, TimeProvider time, ILogger logger,
     ConnectionTrace trace, string connectionId, string sessionId, long nextSeq, long replayCount, Func<int, string, Task> close)
 {
     private Activity? _replay;
@@ -80,7 +80,10 @@ public sealed class SessionUpkeep(
         {
             try
             {
-                await sessions.TouchAsync(sessionId, connectionId);
+                if (await sessions.TouchAsync(sessionId, connectionId))
+                {
+                    await quota.RenewAsync(subject, sessionId);
+                }
             }
             catch (Exception ex) when (RedisOutage.Is(ex))
             {

@@ -3,8 +3,8 @@ namespace AspireResilience.Backend.Sessions;
 /// <summary>
 /// Redis key names. Every key of one session carries the same hash tag (<c>{id}</c>), so each
 /// multi-key script stays valid on Redis Cluster; the only keys outside a session's slot are
-/// the store-wide epoch, the index of active runs and each user's reconnect counter (under the
-/// user's own tag), which no script touches together with session keys.
+/// the store-wide epoch, the index of active runs and each user's reconnect counter and session
+/// sets (under the user's own tag), which no script touches together with session keys.
 /// </summary>
 public static class SessionKeys
 {
@@ -21,6 +21,12 @@ public static class SessionKeys
 
     /// <summary>Hellos of one user (token <c>sub</c>) in the current reconnect window; the user's own hash tag.</summary>
     public static string UserHellos(string subject) => $"user:{{{subject}}}:hellos";
+
+    /// <summary>The sessions a user can still resume, scored by last use (<c>Gateway:MaxSessionsPerUser</c>); the user's own hash tag.</summary>
+    public static string UserSessions(string subject) => $"user:{{{subject}}}:sessions";
+
+    /// <summary>The user's sessions with a socket attached, scored by the socket's last upkeep (<c>Gateway:MaxConnectionsPerUser</c>).</summary>
+    public static string UserLive(string subject) => $"user:{{{subject}}}:live";
 
     /// <summary>Pub/sub channel of a session; its messages are <see cref="SessionNotification"/>s.</summary>
     public static string Channel(string id) => $"session:{{{id}}}:notify";

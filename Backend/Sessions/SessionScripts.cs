@@ -31,8 +31,9 @@ internal static class SessionScripts
     // late client is told "expired" rather than "unknown"; its data is deleted at once.
     public const string Attach = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown'} end
-        local f = redis.call('HMGET', KEYS[1], 'owner', 'lastSeenAt', 'top', 'expired', 'epoch')
+        local f = redis.call('HMGET', KEYS[1], 'owner', 'lastSeenAt', 'top', 'expired', 'epoch', 'evicted')
         if f[1] ~= ARGV[1] then return {'forbidden'} end
+        if f[6] == '1' then return {'evicted'} end
         if f[4] == '1' or tonumber(f[2]) + tonumber(ARGV[4]) < tonumber(ARGV[3]) then
           redis.call('DEL', KEYS[2], KEYS[3])
           redis.call('HSET', KEYS[1], 'expired', '1')
@@ -58,6 +59,7 @@ internal static class SessionScripts
         "ahead" => new AttachResult(AttachStatus.Ahead, ScriptReply.Number(reply, 1)),
         "gap" => new AttachResult(AttachStatus.Gap, ScriptReply.Number(reply, 1)),
         "expired" => new AttachResult(AttachStatus.Expired),
+        "evicted" => new AttachResult(AttachStatus.Evicted),
         "forbidden" => new AttachResult(AttachStatus.Forbidden),
         "unknown" => new AttachResult(AttachStatus.Unknown),
         _ => throw ScriptReply.Unexpected(nameof(Attach), reply),
@@ -66,10 +68,30 @@ internal static class SessionScripts
     // KEYS: session  ARGV: connectionId, now
     // Only the attached connection detaches: a superseded one must not mark its successor's session idle.
     public const string Detach = """
-        if redis.call('HGET', KEYS[1], 'conn') == ARGV[1] then
-          redis.call('HSET', KEYS[1], 'conn', '', 'lastSeenAt', ARGV[2])
-        end
-        return {'ok'}
+        if redis.call('HGET', KEYS[1], 'conn') ~= ARGV[1] then return {'superseded'} end
+        redis.call('HSET', KEYS[1], 'conn', '', 'lastSeenAt', ARGV[2])
+        return {'detached'}
+        """;
+
+    /// <returns>false when another connection owned the session (or it is gone).</returns>
+    public static bool ParseDetach(RedisResult reply) => ScriptReply.Status(reply) switch
+    {
+        "detached" => true,
+        "superseded" => false,
+        _ => throw ScriptReply.Unexpected(nameof(Detach), reply),
+    };
+
+    // KEYS: session, outbox, context  ARGV: (none)
+    // A session evicted by its owner's session cap: its data goes at once, and a tombstone (marked
+    // expired, so runs stop appending) tells a late resume "evicted". A session that has a socket
+    // attached again is left alone.
+    public const string Evict = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
+        local conn = redis.call('HGET', KEYS[1], 'conn')
+        if conn and conn ~= '' then return {'live'} end
+        redis.call('DEL', KEYS[2], KEYS[3])
+        redis.call('HSET', KEYS[1], 'expired', '1', 'evicted', '1')
+        return {'evicted'}
         """;
 
     // KEYS: session, outbox, context  ARGV: connectionId, now, sessionTtlMs, windowMs

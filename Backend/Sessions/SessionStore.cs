@@ -48,14 +48,16 @@ public sealed class SessionStore(IConnectionMultiplexer redis, IOptions<SessionS
         return (await Db.StringGetAsync(SessionKeys.Epoch)).ToString();
     }
 
-    public async Task<string> CreateAsync(string owner, string epoch, string connectionId)
+    /// <summary>Creates a session with <paramref name="id"/> (drawn by <see cref="NewId"/>, so never taken) or a new id.</summary>
+    public async Task<string> CreateAsync(string owner, string epoch, string connectionId, string? id = null)
     {
         while (true)
         {
-            var id = NewId();
+            var candidate = id ?? NewId();
             var created = SessionScripts.ParseCreate(await Db.ScriptEvaluateAsync(SessionScripts.Create,
-                [SessionKeys.Session(id)], [owner, epoch, Now, SessionTtlMs, connectionId]));
-            if (created) return id;
+                [SessionKeys.Session(candidate)], [owner, epoch, Now, SessionTtlMs, connectionId]));
+            if (created) return candidate;
+            if (id is not null) throw new InvalidOperationException("A freshly drawn session id is already taken.");
         }
     }
 
@@ -77,8 +79,13 @@ public sealed class SessionStore(IConnectionMultiplexer redis, IOptions<SessionS
             [SessionKeys.Session(id), SessionKeys.Outbox(id), SessionKeys.Context(id)],
             [connectionId, Now, SessionTtlMs, WindowMs]));
 
-    public Task DetachAsync(string id, string connectionId) =>
-        Db.ScriptEvaluateAsync(SessionScripts.Detach, [SessionKeys.Session(id)], [connectionId, Now]);
+    /// <summary>Detaches <paramref name="connectionId"/>, so the resume window starts now; false when it no longer owned the session.</summary>
+    public async Task<bool> DetachAsync(string id, string connectionId) =>
+        SessionScripts.ParseDetach(await Db.ScriptEvaluateAsync(SessionScripts.Detach, [SessionKeys.Session(id)], [connectionId, Now]));
+
+    /// <summary>Deletes a detached session's data for its owner's session cap; a late resume hears <c>evicted</c>.</summary>
+    public Task EvictAsync(string id) =>
+        Db.ScriptEvaluateAsync(SessionScripts.Evict, [SessionKeys.Session(id), SessionKeys.Outbox(id), SessionKeys.Context(id)]);
 
     /// <summary>Trims the outbox up to <paramref name="seq"/>, if <paramref name="connectionId"/> still owns the session.</summary>
     public async Task<AckResult> AckAsync(string id, string connectionId, long seq) =>

@@ -19,6 +19,8 @@ public static class BackendTelemetry
         Meter.CreateHistogram<double>("resilience.sessions.resume.duration", unit: "ms", description: "Time from hello to welcome on a resume.");
     public static readonly Counter<long> ReplayedEvents =
         Meter.CreateCounter<long>("resilience.events.replayed", description: "Events re-sent on resume.");
+    public static readonly Counter<long> EvictedSessions =
+        Meter.CreateCounter<long>("resilience.sessions.evicted", description: "Sessions evicted by their user's session cap.");
     public static readonly Counter<long> Closes =
         Meter.CreateCounter<long>("resilience.connections.closes", description: "Closes, tagged by code.");
 }

@@ -10,6 +10,9 @@ public static class SpanAttributes
     public const string SessionResumed = "session.resumed";
     public const string SessionReplayCount = "session.replay.count";
     public const string SessionResumeReason = "session.resume.reason";
+
+    /// <summary>On <c>session.hello</c>: sessions of the user evicted to make room for the new one (<c>Gateway:MaxSessionsPerUser</c>).</summary>
+    public const string SessionsEvicted = "session.evicted_count";
     /// <summary>The socket peer's address (semantic convention): shows from which network a client came back.</summary>
     public const string NetworkPeerAddress = "network.peer.address";
     public const string WsConnectionId = "ws.connection.id";

@@ -6,7 +6,7 @@ export function nextDelay(attempt, baseMs, maxMs, random, retryAfterMs = 0) {
 }
 
 // The client's reconnect rule per close code (Protocol/CloseCodes.AllowsReconnect).
-const final = new Set([1000, 1002, 1003, 1007, 1008, 1009, 4000, 4003, 4008, 4400]);
+const final = new Set([1000, 1002, 1003, 1007, 1008, 1009, 4000, 4003, 4008, 4009, 4400]);
 export function allowsReconnect(code) {
   return !final.has(code);
 }

@@ -8,7 +8,7 @@ namespace AspireResilience.E2ETests.Suite07_Heartbeat;
 /// The AppHost of Suites 06 and 07 where they need more than the shared one: one Backend process
 /// (its memory and sockets are what a leak check measures), a 1 s heartbeat with a 1 s timeout
 /// (DESIGN.md §10 budgets dead-peer detection at that setting), reconnect limits counted in a
-/// 3 s window (so a test outlasts a 4029's retry-after in seconds) and small quotas a test can
+/// 3 s window (so a test outlasts a 4029's retry-after in seconds) and small quotas and per-user caps a test can
 /// reach. Shared by the classes of both suites, so the run pays for one start-up; a test that
 /// changes <see cref="HeartbeatInterval"/> and restarts the Backend restores it before it ends.
 /// </summary>
@@ -23,6 +23,8 @@ public sealed class HeartbeatEnvironment : IEnvironmentDefinition
 
     public const int MaxRunsPerSession = 2;
     public const int ContextTurns = 4;
+    public const int MaxConnectionsPerUser = 2;
+    public const int MaxSessionsPerUser = 3;
 
     /// <summary>The heartbeat interval the Backend gets at its next start.</summary>
     public static TimeSpan HeartbeatInterval { get; set; } = DefaultHeartbeat;
@@ -37,7 +39,9 @@ public sealed class HeartbeatEnvironment : IEnvironmentDefinition
             .WithEnvironment("Gateway__HeartbeatTimeout", HeartbeatTimeout.ToString())
             .WithEnvironment("Gateway__ReconnectWindow", ReconnectWindow.ToString())
             .WithEnvironment("Agent__MaxRunsPerSession", MaxRunsPerSession.ToString(CultureInfo.InvariantCulture))
-            .WithEnvironment("Sessions__ContextTurns", ContextTurns.ToString(CultureInfo.InvariantCulture)),
+            .WithEnvironment("Sessions__ContextTurns", ContextTurns.ToString(CultureInfo.InvariantCulture))
+            .WithEnvironment("Gateway__MaxConnectionsPerUser", MaxConnectionsPerUser.ToString(CultureInfo.InvariantCulture))
+            .WithEnvironment("Gateway__MaxSessionsPerUser", MaxSessionsPerUser.ToString(CultureInfo.InvariantCulture)),
     };
 
     public static bool Shared => true;

@@ -44,9 +44,10 @@ public abstract class GatewayTestBase : RedisStoreTestBase
             new JwksKeyProvider(_tokens.JwksEndpoint(), tokenOptions, Time, NullLogger<JwksKeyProvider>.Instance),
             redis, tokenOptions, Time);
         var sessions = Sessions(redis: redis);
-        var handshake = new SessionHandshake(sessions, tokens, new ReconnectLimiter(redis, Options.Create(Gateway)),
+        var quota = new UserQuota(redis, Options.Create(Gateway), SessionOptions(), sessions, Time);
+        var handshake = new SessionHandshake(sessions, tokens, new ReconnectLimiter(redis, Options.Create(Gateway)), quota,
             Options.Create(Gateway), SessionOptions(), Time);
-        var connection = new GatewayConnection(sockets.Server, _requestsAborted.Token, handshake, sessions, agentRuns, tokens,
+        var connection = new GatewayConnection(sockets.Server, _requestsAborted.Token, handshake, sessions, quota, agentRuns, tokens,
             Registry, redis, Options.Create(Gateway), tokenOptions, Lifetime, Time, NullLogger<GatewayConnection>.Instance);
         var run = connection.RunAsync();
         _open.Add((connection, sockets, run));

@@ -21,6 +21,7 @@ public sealed class CloseCodesTests
     [DataRow(CloseCodes.TokenExpired, true)]
     [DataRow(CloseCodes.Forbidden, false)]
     [DataRow(CloseCodes.HelloTimeout, false)]
+    [DataRow(CloseCodes.TooManyConnections, false)]
     [DataRow(CloseCodes.TooManyReconnects, true)]
     [DataRow(CloseCodes.MalformedHello, false)]
     public void CloseCodeAdvisesReconnectAsDocumented(int code, bool reconnect) =>
@@ -29,7 +30,7 @@ public sealed class CloseCodesTests
     [TestMethod]
     public void ListedCodesHaveTheDocumentedValues()
     {
-        int[] documented = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1011, 1013, 4000, 4001, 4003, 4008, 4029, 4400];
+        int[] documented = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1011, 1013, 4000, 4001, 4003, 4008, 4009, 4029, 4400];
         var declared = typeof(CloseCodes).GetFields()
             .Where(f => f.IsLiteral && f.FieldType == typeof(int))
             .Select(f => (int)f.GetRawConstantValue()!)
