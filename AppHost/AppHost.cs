@@ -21,6 +21,7 @@ var auth = builder.AddProject<Projects.AuthService>(ResourceNames.Auth)
     // The admin API (key rotation) exists for the fault-injection suites; this AppHost is a dev/test environment.
     .WithEnvironment("Auth__EnableAdminApi", "true")
     .WithKeyRotationCommand()
+    .WithRevokeAllCommand()
     .WithHttpHealthCheck("/health")
     .WithKillCommand();
 
@@ -29,7 +30,8 @@ var backend = builder.AddProject<Projects.Backend>(ResourceNames.Backend)
     .WaitFor(redis)
     .WithReference(auth).WaitFor(auth)
     .WithHttpHealthCheck("/health")
-    .WithKillCommand();
+    .WithKillCommand()
+    .WithDropConnectionsCommand();
 
 // Both hops of the Backend go through ChaosProxy so suites can fault either one; clients may
 // also use the Backend's own endpoint directly.

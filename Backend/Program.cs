@@ -13,6 +13,7 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseWebSockets();
 app.MapGatewayApi();
+app.MapAdminApi();
 app.MapSignInApi();
 app.MapDefaultEndpoints();
 

@@ -1,3 +1,4 @@
+using AspireResilience.AppHost.Faults;
 using AspireResilience.Contracts;
 
 namespace AspireResilience.AppHost.Auth;
@@ -9,23 +10,27 @@ public static class AuthResourceExtensions
     /// a new current key and keeps the old one in the JWKS, so live tokens stay valid and new ones
     /// carry the new kid (the Backend picks it up with one JWKS re-fetch).
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithKeyRotationCommand(this IResourceBuilder<ProjectResource> auth)
+    public static IResourceBuilder<ProjectResource> WithKeyRotationCommand(this IResourceBuilder<ProjectResource> auth) =>
+        auth.WithAdminCommand(AuthAdminApi.RotateKeyCommand, "Rotate signing key", AuthAdminApi.RotateKeyPath,
+            "New signing key for new tokens; the previous key stays in the JWKS until the next rotation.", "KeyReset");
+
+    /// <summary>
+    /// The dashboard's "Revoke all tokens" button: every refresh-token family is revoked and
+    /// announced, so every live socket closes 4003 and every client must sign in again.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithRevokeAllCommand(this IResourceBuilder<ProjectResource> auth) =>
+        auth.WithAdminCommand(AuthAdminApi.RevokeAllCommand, "Revoke all tokens", AuthAdminApi.RevokeAllPath,
+            "Every refresh token and every access token issued from one is revoked; live sockets close 4003.", "ShieldDismiss");
+
+    private static IResourceBuilder<ProjectResource> WithAdminCommand(this IResourceBuilder<ProjectResource> auth,
+        string name, string displayName, string path, string description, string icon)
     {
         var api = auth.GetEndpoint("http");
-        return auth.WithCommand(AuthAdminApi.RotateKeyCommand, "Rotate signing key", async context =>
+        return auth.WithCommand(name, displayName, context => AdminCall.PostAsync(api.Url, path, context.CancellationToken), new CommandOptions
         {
-            using var client = new HttpClient { BaseAddress = new Uri(api.Url), Timeout = TimeSpan.FromSeconds(10) };
-            using var response = await client.PostAsync(AuthAdminApi.RotateKeyPath, content: null, context.CancellationToken);
-            return response.IsSuccessStatusCode
-                ? CommandResults.Success()
-                : CommandResults.Failure($"the admin API answered {(int)response.StatusCode} (is Auth:EnableAdminApi on?)");
-        }, new CommandOptions
-        {
-            Description = "New signing key for new tokens; the previous key stays in the JWKS until the next rotation.",
-            IconName = "KeyReset",
-            UpdateState = context => context.ResourceSnapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
-                ? ResourceCommandState.Enabled
-                : ResourceCommandState.Disabled,
+            Description = description,
+            IconName = icon,
+            UpdateState = AdminCall.EnabledWhenHealthy,
         });
     }
 }

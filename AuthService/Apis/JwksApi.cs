@@ -1,10 +1,11 @@
+using AspireResilience.AuthService.Revocations;
 using AspireResilience.AuthService.Signing;
 using AspireResilience.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace AspireResilience.AuthService.Apis;
 
-/// <summary><c>GET /.well-known/jwks.json</c> and, for tests only, <c>POST /admin/rotate-key</c>.</summary>
+/// <summary><c>GET /.well-known/jwks.json</c> and, for the test bench only, the admin API (<c>POST /admin/rotate-key</c>, <c>POST /admin/revoke-all</c>).</summary>
 public static class JwksApi
 {
     public static IEndpointRouteBuilder MapJwksApi(this IEndpointRouteBuilder app)
@@ -15,6 +16,7 @@ public static class JwksApi
         if (app.ServiceProvider.GetRequiredService<IOptions<AuthOptions>>().Value.EnableAdminApi)
         {
             app.MapPost(AuthAdminApi.RotateKeyPath, RotateKey);
+            app.MapPost(AuthAdminApi.RevokeAllPath, RevokeAllAsync);
         }
 
         return app;
@@ -29,4 +31,7 @@ public static class JwksApi
     }
 
     private static IResult RotateKey(SigningKeyStore keys) => Results.Json(new { kid = keys.Rotate().Kid });
+
+    private static async Task<IResult> RevokeAllAsync(RevocationService revocations, CancellationToken cancellationToken) =>
+        Results.Json(new { revoked = await revocations.RevokeAllAsync(cancellationToken) });
 }

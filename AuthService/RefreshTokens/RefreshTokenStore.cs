@@ -68,5 +68,20 @@ public sealed class RefreshTokenStore(IConnectionMultiplexer redis, IOptionsMoni
             values: [family.FamilyId, family.Subject, (long)options.CurrentValue.RefreshTokenLifetime.TotalMilliseconds]);
     }
 
+    /// <summary>Every family not revoked yet, read with SCAN (no server-blocking KEYS) from each primary.</summary>
+    public async IAsyncEnumerable<RefreshTokenFamily> LiveFamiliesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var db = redis.GetDatabase();
+        foreach (var server in redis.GetServers().Where(s => !s.IsReplica))
+        {
+            await foreach (var key in server.KeysAsync(pattern: AuthRedisKeys.RefreshFamilyPrefix + "*").WithCancellation(cancellationToken))
+            {
+                var fields = await db.HashGetAsync(key, ["sub", "revoked"]);
+                if (fields[0].IsNullOrEmpty || fields[1] == "1") continue;
+                yield return new RefreshTokenFamily(key.ToString()[AuthRedisKeys.RefreshFamilyPrefix.Length..], fields[0]!);
+            }
+        }
+    }
+
     private long ExpiresAtMs(TimeSpan lifetime) => (timeProvider.GetUtcNow() + lifetime).ToUnixTimeMilliseconds();
 }

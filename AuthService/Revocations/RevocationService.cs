@@ -23,6 +23,7 @@ public sealed partial class RevocationService(
 {
     public const string ReasonReuse = "reuse";
     public const string ReasonRequest = "request";
+    public const string ReasonAdmin = "admin";
 
     /// <summary>Handles <c>/connect/revoke</c>. Unknown or invalid tokens are not an error (RFC 7009 §2.2).</summary>
     public async Task RevokeAsync(RevocationRequest request, CancellationToken cancellationToken)
@@ -49,6 +50,27 @@ public sealed partial class RevocationService(
         telemetry.Revoked("family", reason);
         Log.FamilyRevoked(logger, family.FamilyId, family.Subject, reason);
         await PublishAsync(new RevocationMessage(family.FamilyId, null, family.Subject), cancellationToken);
+    }
+
+    /// <summary>
+    /// The admin API's "revoke all tokens": every live family is revoked and announced, so every
+    /// refresh token dies, every access token issued from one is refused at its next check, and
+    /// every socket on one closes 4003. Returns how many families it revoked.
+    /// </summary>
+    public async Task<int> RevokeAllAsync(CancellationToken cancellationToken)
+    {
+        using var activity = AuthTelemetry.StartRevoke();
+        var revoked = 0;
+        await foreach (var family in refreshTokens.LiveFamiliesAsync(cancellationToken))
+        {
+            await refreshTokens.RevokeFamilyAsync(family, cancellationToken);
+            await PublishFamilyRevokedAsync(family, ReasonAdmin, cancellationToken);
+            revoked++;
+        }
+        activity?.SetTag("token_type", "all");
+        activity?.SetTag("revoked_families", revoked);
+        Log.AllRevoked(logger, revoked);
+        return revoked;
     }
 
     private async Task<bool> TryRevokeRefreshTokenAsync(string token, Activity? activity, CancellationToken cancellationToken)

@@ -50,6 +50,7 @@ public sealed partial class GatewayConnection(
     });
     private SessionAttachment? _attachment;
     private int _badFrames;
+    private volatile bool _dropped;
     private long _lastFrameTimestamp = time.GetTimestamp();
 
     public string Id { get; } = SessionStore.NewId();
@@ -75,7 +76,7 @@ public sealed partial class GatewayConnection(
             Activity.Current = _trace.Connection;
             await ReceiveLoopAsync();
         }
-        catch (Exception) when (HeartbeatTimeout.Is(socket, closeDecided: _sender.CloseCode != 0))
+        catch (Exception) when (!_dropped && HeartbeatTimeout.Is(socket, closeDecided: _sender.CloseCode != 0))
         {
             // The peer went silent (a dead network, a frozen client): the session stays resumable.
             // (The abort also ends the request, so the lifetime may be cancelled already.)
@@ -85,6 +86,10 @@ public sealed partial class GatewayConnection(
         }
         catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
         {
+        }
+        catch (Exception) when (_dropped)
+        {
+            // Dropped on purpose: no close frame to wait for.
         }
         catch (WebSocketException ex)
         {
@@ -113,6 +118,17 @@ public sealed partial class GatewayConnection(
             await upkeep.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await TeardownAsync();
         }
+    }
+
+    /// <summary>
+    /// Drops the socket without a close frame, as a failed network would (the dashboard's "Drop
+    /// all connections"): the session stays attached until the teardown detaches it, resumable.
+    /// </summary>
+    public void Drop()
+    {
+        _dropped = true;
+        _trace.Connection?.SetTag(SpanAttributes.WsDropped, true);
+        socket.Abort();
     }
 
     /// <summary>Closes with <paramref name="code"/> and gives the peer a moment to answer the close frame.</summary>

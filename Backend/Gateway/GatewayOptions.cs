@@ -70,6 +70,9 @@ public sealed class GatewayOptions
     /// <summary>Safety net for lost pub/sub notifications: the outbox is re-read at least this often. Defaults to 1 s.</summary>
     public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Maps the admin API (<c>/admin/drop-connections</c>) for the test bench's dashboard commands. Defaults to false: production answers 404.</summary>
+    public bool EnableAdminApi { get; set; }
+
     /// <summary>Origins allowed to open a socket (browsers send one; other clients do not). Empty allows none but non-browser clients.</summary>
     public List<string> AllowedOrigins { get; set; } = [];
 

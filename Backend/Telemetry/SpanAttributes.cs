@@ -32,4 +32,10 @@ public static class SpanAttributes
 
     /// <summary>Why an operation failed, low-cardinality (here: the <c>TokenFailure</c> of a rejected token).</summary>
     public const string ErrorType = "error.type";
+
+    /// <summary>On <c>ws.connection</c>: dropped by the admin API ("Drop all connections"), not by the network.</summary>
+    public const string WsDropped = "ws.dropped";
+
+    /// <summary>On <c>admin.drop_connections</c>: how many sockets it dropped.</summary>
+    public const string AdminDroppedCount = "admin.dropped_count";
 }

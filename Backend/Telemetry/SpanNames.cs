@@ -20,6 +20,9 @@ public static class SpanNames
     public const string SessionRevoked = "session.revoked";
     public const string TokenRefresh = "token.refresh";
     public const string WsClose = "ws.close";
+
+    /// <summary>The dashboard's "Drop all connections" on this process: the fault's own timestamp.</summary>
+    public const string AdminDropConnections = "admin.drop_connections";
     public const string AgentRun = "agent.run";
 
     /// <summary>A run adopted after its owner went silent: a root, one trace per recovery.</summary>

@@ -37,4 +37,42 @@ public sealed class RevokedTokenTests : E2ETest<SharedEnvironment>
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => Env.Tokens.RefreshAsync(login.RefreshToken, Timeouts.Token()));
         Assert.Contains("invalid_grant", refused.Message);
     }
+
+    [TestMethod]
+    public async Task RevokeAllTokensFromTheDashboardClosesEveryUsersSocketsAndRefreshTokensButNotTheNextSignIn()
+    {
+        var users = new[] { Env.Users.Next(), Env.Users.Next() };
+        var logins = await Task.WhenAll(users.Select(u => Env.Tokens.PasswordAsync(u.Name, u.Password, Timeouts.Token())));
+        var sockets = new List<RawClient>();
+        foreach (var login in logins)
+        {
+            var socket = await RawClient.ConnectAsync(Env.BackendWebSocket);
+            await socket.HelloAsync(login.AccessToken);
+            sockets.Add(socket);
+        }
+
+        // The AuthService's "Revoke all tokens", through Aspire's command service as the dashboard calls it.
+        var answer = await Env.Faults.RevokeAllTokensAsync();
+
+        var revoked = System.Text.Json.JsonDocument.Parse(answer).RootElement.GetProperty("revoked").GetInt32();
+        Assert.IsGreaterThanOrEqualTo(users.Length, revoked, $"both users' families were among those revoked: {answer}");
+        foreach (var socket in sockets)
+        {
+            await using (socket)
+            {
+                var (close, _) = await socket.ReceiveCloseAsync(TimeSpan.FromSeconds(5));
+                Assert.AreEqual(CloseCodes.Forbidden, (int?)close.CloseStatus, "every live socket closes 4003");
+            }
+        }
+        foreach (var login in logins)
+        {
+            var refused = await Assert.ThrowsAsync<HttpRequestException>(() => Env.Tokens.RefreshAsync(login.RefreshToken, Timeouts.Token()));
+            Assert.Contains("invalid_grant", refused.Message);
+        }
+
+        // Signing in again starts a new family the revocation did not touch.
+        var again = await Env.Tokens.PasswordAsync(users[0].Name, users[0].Password, Timeouts.Token());
+        await using var fresh = await RawClient.ConnectAsync(Env.BackendWebSocket);
+        Assert.IsFalse((await fresh.HelloAsync(again.AccessToken)).Resumed, "a new sign-in connects");
+    }
 }

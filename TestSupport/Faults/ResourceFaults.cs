@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using AspireResilience.AppHost.Faults;
+using AspireResilience.Contracts;
 using AspireResilience.TestSupport.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -95,6 +96,30 @@ public sealed class ResourceFaults(DistributedApplication app, IReadOnlyDictiona
         var restarted = await restart;
         if (!restarted.Success) throw new InvalidOperationException($"'{instance}' did not restart: {restarted.Message}");
         return Pid(running.Snapshot)!.Value;
+    }
+
+    /// <summary>
+    /// The dashboard's "Drop all connections" on every instance of the Backend: each process cuts
+    /// its sockets without a close frame. Returns the command results' answers (<c>{"dropped":n}</c>).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> DropAllConnectionsAsync()
+    {
+        var answers = new List<string>();
+        foreach (var instance in Instances(ResourceNames.Backend))
+        {
+            answers.Add(await CommandAsync(instance, BackendAdminApi.DropConnectionsCommand));
+        }
+        return answers;
+    }
+
+    /// <summary>The dashboard's "Revoke all tokens" on the AuthService. Returns its answer (<c>{"revoked":families}</c>).</summary>
+    public Task<string> RevokeAllTokensAsync() => CommandAsync(SingleInstance(ResourceNames.Auth), AuthAdminApi.RevokeAllCommand);
+
+    private async Task<string> CommandAsync(string instance, string command)
+    {
+        var result = await app.ResourceCommands.ExecuteCommandAsync(instance, command, Timeouts.Token());
+        if (!result.Success) throw new InvalidOperationException($"'{command}' on '{instance}' failed: {result.Message}");
+        return result.Message ?? "";
     }
 
     /// <summary>The current process id of each instance of <paramref name="resource"/> (null while one has none).</summary>

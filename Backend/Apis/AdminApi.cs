@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using AspireResilience.Backend.Gateway;
+using AspireResilience.Backend.Telemetry;
+using AspireResilience.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace AspireResilience.Backend.Apis;
+
+/// <summary>
+/// The test bench's faults that only the process itself can make (the dashboard's "Drop all
+/// connections"). Not mapped unless <see cref="GatewayOptions.EnableAdminApi"/>, so production
+/// answers a plain 404; and answered only to loopback callers, as the AppHost is.
+/// </summary>
+public static class AdminApi
+{
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        if (app.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value.EnableAdminApi)
+        {
+            app.MapPost(BackendAdminApi.DropConnectionsPath, DropConnections);
+        }
+        return app;
+    }
+
+    private static IResult DropConnections(HttpContext context, ConnectionRegistry registry)
+    {
+        if (context.Connection.RemoteIpAddress is not { } caller || !System.Net.IPAddress.IsLoopback(caller))
+        {
+            return Results.NotFound();
+        }
+        // The fault's own timestamp: recovery is measured from this span's start.
+        using var activity = BackendTelemetry.Source.StartActivity(SpanNames.AdminDropConnections, ActivityKind.Server);
+        var dropped = 0;
+        foreach (var connection in registry.All)
+        {
+            connection.Drop();
+            dropped++;
+        }
+        activity?.SetTag(SpanAttributes.AdminDroppedCount, dropped);
+        return Results.Json(new { dropped });
+    }
+}
