@@ -47,6 +47,9 @@ public static class ClientTelemetry
     /// <summary>Event on <c>client.reconnect</c> at the start of each attempt, after its backoff: when the client really knocked.</summary>
     public const string AttemptEvent = "reconnect.attempt";
 
+    /// <summary><c>reconnect.backoff_ms</c> on the <see cref="AttemptEvent"/>: the delay the client drew (jitter and retry-after) before it knocked.</summary>
+    public const string AttemptBackoffMs = "reconnect.backoff_ms";
+
     /// <summary>Event on <c>client.reconnect</c> when an attempt failed (with <see cref="ErrorType"/>).</summary>
     public const string AttemptFailedEvent = "attempt.failed";
 

@@ -213,7 +213,8 @@ public sealed partial class ResilientSession : IAsyncDisposable
             try
             {
                 await Task.Delay(delay, _options.TimeProvider, _disposed.Token);
-                activity?.AddEvent(new ActivityEvent(ClientTelemetry.AttemptEvent));
+                activity?.AddEvent(new ActivityEvent(ClientTelemetry.AttemptEvent,
+                    tags: new ActivityTagsCollection { [ClientTelemetry.AttemptBackoffMs] = delay.TotalMilliseconds }));
                 var outcome = await HandshakeAsync(activity, forceRefresh, _disposed.Token);
                 if (outcome.CloseCode is null)
                 {

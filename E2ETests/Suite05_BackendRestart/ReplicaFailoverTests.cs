@@ -15,8 +15,8 @@ public sealed class ReplicaFailoverTests : E2ETest<ReplicasEnvironment>
 
     // From the instant the test issues the kill command: the command's own latency, the kernel
     // closing the dead process' sockets, and the client noticing.
-    private static readonly TimeSpan ReplicaKillDetectedBudget = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan ReplicaKillResumedBudget = TimeSpan.FromMilliseconds(1000);
+    private static readonly TimeSpan ReplicaKillDetectedBudget = TimeSpan.FromMilliseconds(750);
+    private static readonly TimeSpan ReplicaKillResumedBudget = TimeSpan.FromMilliseconds(1500);
 
     [TestMethod]
     public async Task ClientsOfAKilledReplicaResumeOnTheOtherBeforeItComesBack()

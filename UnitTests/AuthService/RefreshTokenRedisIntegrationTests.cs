@@ -146,6 +146,35 @@ public sealed class RefreshTokenRedisIntegrationTests
     }
 
     [TestMethod]
+    public async Task RevokeAllRevokesAndAnnouncesEveryLiveFamilyOnceAndSkipsRevokedOnes()
+    {
+        var first = await LoginAsync();
+        var second = await LoginAsync();
+        var alreadyRevoked = await LoginAsync();
+        await _revocations.RevokeAsync(new RevocationRequest(alreadyRevoked.RefreshToken, RevocationRequest.RefreshTokenHint), TestContext.CancellationToken);
+        var messages = await s_redis.Connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RevocationContract.Channel));
+
+        var revoked = await _revocations.RevokeAllAsync(TestContext.CancellationToken);
+
+        // Other tests' families share the server: at least ours, and never the one revoked before.
+        Assert.IsGreaterThanOrEqualTo(2, revoked);
+        var ours = new[] { FamilyOf(first), FamilyOf(second) };
+        var announced = new List<RevocationMessage>();
+        while (announced.Count < ours.Length)
+        {
+            announced.Add(await ReadMessageAsync(messages, m => ours.Contains(m.FamilyId)));
+        }
+        CollectionAssert.AreEquivalent(ours.Select(fid => new RevocationMessage(fid, null, _user)).ToArray(), announced, "each family announced once");
+        foreach (var login in new[] { first, second })
+        {
+            Assert.IsTrue(await Db.KeyExistsAsync(RevocationContract.RevokedFamily(FamilyOf(login))));
+            Assert.AreEqual(OAuthError.InvalidGrant, (await GrantAsync(new RefreshTokenGrantRequest(login.RefreshToken))).Error?.Error);
+        }
+        Assert.AreEqual(0, await _store.LiveFamiliesAsync(TestContext.CancellationToken).CountAsync(TestContext.CancellationToken), "no family is left live");
+        await messages.UnsubscribeAsync();
+    }
+
+    [TestMethod]
     public async Task ConcurrentUsesOfOneTokenGiveExactlyOneRotation()
     {
         var login = await LoginAsync();
