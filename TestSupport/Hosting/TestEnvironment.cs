@@ -107,6 +107,9 @@ public sealed class TestEnvironment : IAsyncDisposable
         {
             auth.WithEnvironment($"Auth__Users__{user}", password);
         }
+        // Every test client connects from loopback, so the whole suite is one remote address to
+        // the Backend: its per-address handshake limit (a production default) is off here.
+        builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Backend).WithEnvironment("Connections__HandshakesPerSecondPerAddress", "0");
         foreach (var service in Services)
         {
             ErrorLogReader.EnableMarkers(builder.CreateResourceBuilder<ProjectResource>(service));
