@@ -83,6 +83,18 @@ public sealed class BenchAccessTests : E2ETest<SharedEnvironment>
         Assert.HasCount(2, proxies, "the suites' client, which holds the token, is served");
     }
 
+    [TestMethod]
+    public async Task TheDashboardsFaultCommandsHoldTheToken()
+    {
+        var chaos = Env.Faults.Instances(ResourceNames.Chaos).Single();
+
+        var result = await Env.App.ResourceCommands.ExecuteCommandAsync(chaos, "chaos-latency", Timeouts.Token());
+        var toxics = await Env.ChaosProxy.GetToxicsAsync(ChaosProxyNames.Backend, Timeouts.Token());
+
+        Assert.IsTrue(result.Success, result.Message);
+        Assert.IsTrue(toxics.Any(t => t.Name == "dashboard-latency"), "the command's toxic is on the backend proxy");
+    }
+
     private static async Task<string> PasswordAsync()
     {
         var connectionString = await Env.App.GetConnectionStringAsync(ResourceNames.Redis, Timeouts.Token())
