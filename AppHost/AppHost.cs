@@ -6,39 +6,39 @@ using AspireResilience.AppHost.Redis;
 using AspireResilience.Contracts;
 
 var builder = DistributedApplication.CreateBuilder(args);
-var dataDirectory = builder.DataDirectory();
 
-// Infrastructure
-var redis = builder.AddRealRedis(ResourceNames.Redis, Path.Combine(dataDirectory, "redis"));
-var chaos = builder.AddProject<Projects.ChaosProxy>(ResourceNames.Chaos)
-    .WithHttpHealthCheck("/health")
-    .WithFaultCommands();
+// Infrastructure: published, the Redis container; run, the machine's redis-server (docs/security.md).
+var redis = builder.AddSessionStore(ResourceNames.Redis);
 
 // Services
 var auth = builder.AddProject<Projects.AuthService>(ResourceNames.Auth)
     .WithReference(redis).WaitFor(redis)
-    .WithEnvironment("Auth__KeyDirectory", Path.Combine(dataDirectory, "auth-keys"))
-    // The admin API (key rotation) exists for the fault-injection suites; this AppHost is a dev/test environment.
-    .WithEnvironment("Auth__EnableAdminApi", "true")
-    .WithKeyRotationCommand()
-    .WithRevokeAllCommand()
-    .WithHttpHealthCheck("/health")
-    .WithKillCommand();
+    .WithHttpHealthCheck("/health");
 
 var backend = builder.AddProject<Projects.Backend>(ResourceNames.Backend)
     .WithReplicas(builder.BackendReplicas())
-    .WaitFor(redis)
+    .WithReference(redis).WaitFor(redis)
     .WithReference(auth).WaitFor(auth)
-    .WithHttpHealthCheck("/health")
-    .WithKillCommand()
-    .WithDropConnectionsCommand();
+    .WithHttpHealthCheck("/health");
 
-// Both hops of the Backend go through ChaosProxy so suites can fault either one; clients may
-// also use the Backend's own endpoint directly.
-var redisThroughChaos = chaos.AddProxy(ChaosProxyNames.Redis, ((IResourceWithEndpoints)redis.Resource).GetEndpoint("tcp"));
-chaos.AddProxy(ChaosProxyNames.Backend, backend.GetEndpoint("http"));
-backend
-    .WithEnvironment("ConnectionStrings__redis", redis.ConnectionStringVia(redisThroughChaos))
-    .WaitFor(chaos);
+// The test bench (F5 and the suites), never published: fault commands, the AuthService's admin
+// API, signing keys kept in the data folder, and ChaosProxy on both of the Backend's hops so
+// suites can fault either one (clients may also use the Backend's own endpoint directly).
+if (builder.ExecutionContext.IsRunMode)
+{
+    auth.WithEnvironment("Auth__KeyDirectory", Path.Combine(builder.DataDirectory(), "auth-keys"))
+        .WithAdminApi()
+        .WithKillCommand();
+    backend.WithKillCommand()
+        .WithDropConnectionsCommand();
+
+    var chaos = builder.AddChaosProxy(ResourceNames.Chaos);
+    var redisThroughChaos = chaos.AddProxy(ChaosProxyNames.Redis, ((IResourceWithEndpoints)redis.Resource).GetEndpoint("tcp"));
+    chaos.AddProxy(ChaosProxyNames.Backend, backend.GetEndpoint("http"));
+    // Set after WithReference: the later value of the variable wins.
+    backend
+        .WithEnvironment("ConnectionStrings__redis", redis.ConnectionStringVia(redisThroughChaos))
+        .WaitFor(chaos);
+}
 
 builder.Build().Run();

@@ -47,7 +47,8 @@ public sealed class AuthOptions
 
     /// <summary>
     /// Demo users, username → password (e.g. <c>Auth__Users__alice=secret</c>).
-    /// Defaults to none (appsettings.json ships two demo users).
+    /// Defaults to none; appsettings.Development.json ships two demo users, whose passwords stop
+    /// the start-up in any other environment (<see cref="Users.DemoUsers"/>).
     /// </summary>
     public Dictionary<string, string> Users { get; set; } = new(StringComparer.Ordinal);
 }

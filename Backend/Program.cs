@@ -12,6 +12,7 @@ var app = builder.Build();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseWebSockets();
+app.UseRateLimiter(); // per-address handshake limit (Connections section); after UseWebSockets, which marks upgrades
 app.MapGatewayApi();
 app.MapAdminApi();
 app.MapSignInApi();

@@ -6,12 +6,21 @@ namespace AspireResilience.ChaosProxy.Client;
 /// <summary>
 /// A typed client for the ChaosProxy control API (Toxiproxy-compatible shapes). The
 /// <see cref="HttpClient"/>'s <see cref="HttpClient.BaseAddress"/> points at the API. Every
-/// error answer becomes a <see cref="ChaosProxyException"/>.
+/// error answer becomes a <see cref="ChaosProxyException"/>. The API answers only requests that
+/// carry its bearer token (<c>ChaosProxy:ApiToken</c>, which the AppHost generates per run).
 /// </summary>
 /// <param name="httpClient">A client whose base address is the ChaosProxy API.</param>
-public sealed class ChaosProxyClient(HttpClient httpClient)
+/// <param name="apiToken">The API's bearer token, sent with every request; null sends none (the API then answers 401).</param>
+public sealed class ChaosProxyClient(HttpClient httpClient, string? apiToken)
 {
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
+
+    /// <summary>A client that sends no token: for an API that is not the AppHost's.</summary>
+    /// <param name="httpClient">A client whose base address is the ChaosProxy API.</param>
+    public ChaosProxyClient(HttpClient httpClient)
+        : this(httpClient, apiToken: null)
+    {
+    }
 
     /// <summary>Gets every proxy, by name.</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
@@ -100,6 +109,12 @@ public sealed class ChaosProxyClient(HttpClient httpClient)
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path);
+        if (apiToken is not null)
+        {
+            // Per request, not on the HttpClient: a shared client's defaults stay untouched.
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiToken);
+        }
+
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, body.GetType(), options: Json);

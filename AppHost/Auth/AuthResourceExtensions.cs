@@ -6,6 +6,16 @@ namespace AspireResilience.AppHost.Auth;
 public static class AuthResourceExtensions
 {
     /// <summary>
+    /// Turns on the AuthService's admin API (key rotation, revoke all) for the fault-injection suites and the
+    /// dashboard's button. Run mode only: the API has no authentication of its own, so a
+    /// published AuthService never maps it.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithAdminApi(this IResourceBuilder<ProjectResource> auth) =>
+        auth.WithEnvironment("Auth__EnableAdminApi", "true")
+            .WithKeyRotationCommand()
+            .WithRevokeAllCommand();
+
+    /// <summary>
     /// The dashboard's "Rotate signing key" button: calls the AuthService's admin API, which makes
     /// a new current key and keeps the old one in the JWKS, so live tokens stay valid and new ones
     /// carry the new kid (the Backend picks it up with one JWKS re-fetch).

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using AspireResilience.ChaosProxy.Client;
 using AspireResilience.Contracts;
 
@@ -5,6 +6,22 @@ namespace AspireResilience.AppHost.Chaos;
 
 public static class ChaosProxyResourceExtensions
 {
+    /// <summary>
+    /// The ChaosProxy resource (run mode only: it is the test bench, never published) with its
+    /// control API's bearer token, generated per run: a secret parameter named
+    /// <see cref="ChaosProxyNames.ApiTokenParameter"/>, which the dashboard commands use and the
+    /// tests read from the app model.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddChaosProxy(this IDistributedApplicationBuilder builder, string name)
+    {
+        var tokenValue = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var token = builder.AddParameter(ChaosProxyNames.ApiTokenParameter, () => tokenValue, secret: true);
+        return builder.AddProject<Projects.ChaosProxy>(name)
+            .WithEnvironment("ChaosProxy__ApiToken", token)
+            .WithHttpHealthCheck("/health")
+            .WithFaultCommands(tokenValue);
+    }
+
     /// <summary>
     /// Adds a proxy named <paramref name="proxy"/> to the ChaosProxy resource: an endpoint
     /// <see cref="ChaosProxyNames.Endpoint"/> it listens on, forwarding to <paramref name="upstream"/>.
@@ -19,13 +36,13 @@ public static class ChaosProxyResourceExtensions
         return chaos.GetEndpoint(endpointName);
     }
 
-    /// <summary>The dashboard's buttons for the common faults.</summary>
-    public static IResourceBuilder<ProjectResource> WithFaultCommands(this IResourceBuilder<ProjectResource> chaos)
+    /// <summary>The dashboard's buttons for the common faults; they call the API with <paramref name="apiToken"/>.</summary>
+    public static IResourceBuilder<ProjectResource> WithFaultCommands(this IResourceBuilder<ProjectResource> chaos, string apiToken)
     {
         var api = chaos.GetEndpoint("http");
         chaos.WithCommand("chaos-blackhole", "Blackhole clients 10 s", async context =>
         {
-            var client = Client(api);
+            var client = Client(api, apiToken);
             await client.AddToxicAsync(ChaosProxyNames.Backend, Toxic.Timeout(0, ToxicStream.Downstream, "dashboard-blackhole-down"), context.CancellationToken);
             await client.AddToxicAsync(ChaosProxyNames.Backend, Toxic.Timeout(0, ToxicStream.Upstream, "dashboard-blackhole-up"), context.CancellationToken);
             // The lift runs in the AppHost after the command has answered.
@@ -39,13 +56,13 @@ public static class ChaosProxyResourceExtensions
 
         chaos.WithCommand("chaos-latency", "Add 200 ms latency", async context =>
         {
-            await Client(api).AddToxicAsync(ChaosProxyNames.Backend, Toxic.Latency(200, 20, ToxicStream.Downstream, "dashboard-latency"), context.CancellationToken);
+            await Client(api, apiToken).AddToxicAsync(ChaosProxyNames.Backend, Toxic.Latency(200, 20, ToxicStream.Downstream, "dashboard-latency"), context.CancellationToken);
             return CommandResults.Success();
         }, new CommandOptions { Description = "Every server→client chunk is delayed 200 ± 20 ms until Reset." });
 
         chaos.WithCommand("chaos-cut", "Cut all connections", async context =>
         {
-            var client = Client(api);
+            var client = Client(api, apiToken);
             await client.ResetConnectionsAsync(ChaosProxyNames.Backend, context.CancellationToken);
             await client.ResetConnectionsAsync(ChaosProxyNames.Redis, context.CancellationToken);
             return CommandResults.Success();
@@ -53,12 +70,12 @@ public static class ChaosProxyResourceExtensions
 
         chaos.WithCommand("chaos-reset", "Reset all faults", async context =>
         {
-            await Client(api).ResetAsync(context.CancellationToken);
+            await Client(api, apiToken).ResetAsync(context.CancellationToken);
             return CommandResults.Success();
         }, new CommandOptions { Description = "Enable every proxy and remove every toxic." });
         return chaos;
     }
 
-    private static ChaosProxyClient Client(EndpointReference api) =>
-        new(new HttpClient { BaseAddress = new Uri(api.Url), Timeout = TimeSpan.FromSeconds(10) });
+    private static ChaosProxyClient Client(EndpointReference api, string apiToken) =>
+        new(new HttpClient { BaseAddress = new Uri(api.Url), Timeout = TimeSpan.FromSeconds(10) }, apiToken);
 }

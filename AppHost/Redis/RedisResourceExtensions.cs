@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using AspireResilience.AppHost.Faults;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -7,9 +8,20 @@ namespace AspireResilience.AppHost.Redis;
 public static class RedisResourceExtensions
 {
     /// <summary>
+    /// The session store. Published: the Redis container (Aspire.Hosting.Redis) with its own
+    /// password and persistence on a named volume, so the manifest names no path of this machine.
+    /// Run (F5, tests): <see cref="AddRealRedis"/> under the AppHost's data folder.
+    /// </summary>
+    public static IResourceBuilder<IResourceWithConnectionString> AddSessionStore(this IDistributedApplicationBuilder builder, string name) =>
+        builder.ExecutionContext.IsPublishMode
+            ? builder.AddRedis(name).WithDataVolume().WithPersistence()
+            : builder.AddRealRedis(name, Path.Combine(builder.DataDirectory(), name));
+
+    /// <summary>
     /// A real Redis: the container integration when a container runtime answers (or
     /// <c>Redis:Mode=container</c>), otherwise the machine's <c>redis-server</c> as an
-    /// executable with append-only persistence under <paramref name="dataDirectory"/>.
+    /// executable with append-only persistence under <paramref name="dataDirectory"/> (0700) and
+    /// a password generated per run, handed over in <c>{dataDirectory}.conf</c> (0600).
     /// </summary>
     public static IResourceBuilder<IResourceWithConnectionString> AddRealRedis(
         this IDistributedApplicationBuilder builder, string name, string dataDirectory)
@@ -22,9 +34,13 @@ public static class RedisResourceExtensions
 
         var server = FindOnPath("redis-server") ?? throw new DistributedApplicationException(
             "Redis is needed but neither a container runtime nor redis-server was found: install redis-server (Debian: sudo apt-get install -y redis-server).");
-        Directory.CreateDirectory(dataDirectory);
+        RedisServerFiles.PrepareDataDirectory(dataDirectory);
+        var passwordValue = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var configFile = dataDirectory + ".conf";
+        RedisServerFiles.WriteConfig(configFile, passwordValue);
+        var password = builder.AddParameter($"{name}-password", () => passwordValue, secret: true);
 
-        var resource = new RedisServerResource(name, server, dataDirectory);
+        var resource = new RedisServerResource(name, server, dataDirectory, password.Resource, configFile);
         var healthCheckKey = $"{name}_ping";
         builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
             healthCheckKey, _ => new RedisPingHealthCheck(resource), failureStatus: null, tags: null));
@@ -33,6 +49,8 @@ public static class RedisResourceExtensions
             .WithEndpoint(name: RedisServerResource.EndpointName, scheme: "tcp")
             .WithArgs(context =>
             {
+                // The config file first (redis-server's rule): it holds the password, the rest is not secret.
+                context.Args.Add(configFile);
                 context.Args.Add("--port");
                 context.Args.Add(resource.Endpoint.Property(EndpointProperty.TargetPort));
                 context.Args.Add("--bind");
@@ -54,12 +72,15 @@ public static class RedisResourceExtensions
 
     /// <summary>
     /// The connection string of <paramref name="redis"/> when reached through another address
-    /// (a ChaosProxy listener): that host and port, plus the container's password if it has one.
+    /// (a ChaosProxy listener): that host and port, plus the password.
     /// </summary>
     public static ReferenceExpression ConnectionStringVia(this IResourceBuilder<IResourceWithConnectionString> redis, EndpointReference address) =>
-        redis.Resource is RedisResource { PasswordParameter: { } password }
-            ? ReferenceExpression.Create($"{address.Property(EndpointProperty.HostAndPort)},password={password}")
-            : ReferenceExpression.Create($"{address.Property(EndpointProperty.HostAndPort)}");
+        redis.Resource switch
+        {
+            RedisResource { PasswordParameter: { } password } => ReferenceExpression.Create($"{address.Property(EndpointProperty.HostAndPort)},password={password}"),
+            RedisServerResource server => ReferenceExpression.Create($"{address.Property(EndpointProperty.HostAndPort)},password={server.Password}"),
+            _ => ReferenceExpression.Create($"{address.Property(EndpointProperty.HostAndPort)}"),
+        };
 
     private static bool ContainerRuntimeAnswers()
     {

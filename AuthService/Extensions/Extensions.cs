@@ -22,6 +22,8 @@ public static class Extensions
             .Validate(o => o.JwksMaxAge > TimeSpan.Zero, "Auth:JwksMaxAge must be positive.")
             .Validate(o => o.RateLimits.PerAddressPermitLimit > 0 && o.RateLimits.PerUsernamePermitLimit > 0 && o.RateLimits.Window > TimeSpan.Zero,
                 "Auth:RateLimits: the permit limits and the window must be positive.")
+            .Validate(o => builder.Environment.IsDevelopment() || !DemoUsers.AnyHasDefaultPassword(o.Users),
+                $"Auth:Users holds a demo password from appsettings.Development.json, which is refused outside Development (environment '{builder.Environment.EnvironmentName}').")
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -1,4 +1,5 @@
 using AspireResilience.Backend.Gateway;
+using AspireResilience.Backend.Limits;
 using Microsoft.Extensions.Options;
 
 namespace AspireResilience.Backend.Apis;
@@ -24,11 +25,12 @@ public static class GatewayApi
             {
                 return Results.StatusCode(StatusCodes.Status403Forbidden);
             }
-            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            using var socket = await UpgradeLimit.AcceptOrRefuseAsync(context, new WebSocketAcceptContext
             {
                 KeepAliveInterval = options.Value.HeartbeatInterval,
                 KeepAliveTimeout = options.Value.HeartbeatTimeout,
             });
+            if (socket is null) return Results.Empty; // 503: the process holds its most sockets
             using var connection = connections.Create(socket, context.RequestAborted);
             connection.Trace.PeerAddress = context.Connection.RemoteIpAddress?.ToString();
             await connection.RunAsync();

@@ -9,8 +9,12 @@ public sealed class TokenValidationOptions
     /// <summary>Expected <c>aud</c>. Defaults to <c>aspire-resilience-backend</c>.</summary>
     public string Audience { get; set; } = "aspire-resilience-backend";
 
-    /// <summary>Where the signing keys are, found by service discovery. Defaults to <c>http://authservice/.well-known/jwks.json</c>.</summary>
-    public Uri JwksUri { get; set; } = new("http://authservice/.well-known/jwks.json");
+    /// <summary>
+    /// Where the signing keys are, found by service discovery. Must be <c>https://</c> outside
+    /// Development (the start-up refuses anything else). Defaults to
+    /// <c>https://authservice/.well-known/jwks.json</c>; appsettings.Development.json uses <c>http://</c>.
+    /// </summary>
+    public Uri JwksUri { get; set; } = new("https://authservice/.well-known/jwks.json");
 
     /// <summary>Tolerated clock difference for <c>exp</c>/<c>nbf</c>. Seconds, not the library's 5 minutes. Defaults to 5 s.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(5);

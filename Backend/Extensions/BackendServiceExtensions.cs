@@ -2,6 +2,7 @@ using AspireResilience.Backend.Agents;
 using AspireResilience.Backend.Apis;
 using AspireResilience.Backend.Auth;
 using AspireResilience.Backend.Gateway;
+using AspireResilience.Backend.Limits;
 using AspireResilience.Backend.Sessions;
 using AspireResilience.Backend.SignIn;
 using Microsoft.Extensions.Http.Resilience;
@@ -32,7 +33,13 @@ public static class BackendServiceExtensions
         services.AddOptions<GatewayOptions>().BindConfiguration("Gateway").ValidateOnStart();
         services.AddOptions<SessionStoreOptions>().BindConfiguration("Sessions").ValidateOnStart();
         services.AddOptions<AgentOptions>().BindConfiguration("Agent").ValidateOnStart();
-        services.AddOptions<TokenValidationOptions>().BindConfiguration("Auth").ValidateOnStart();
+        // Outside Development the signing keys come over TLS only: over plain HTTP anyone on the
+        // path could hand the Backend their own key, and with it any identity.
+        services.AddOptions<TokenValidationOptions>().BindConfiguration("Auth")
+            .Validate(o => builder.Environment.IsDevelopment() || o.JwksUri is { Scheme: "https" },
+                $"Auth:JwksUri must be https:// outside Development (environment '{builder.Environment.EnvironmentName}').")
+            .ValidateOnStart();
+        builder.AddConnectionLimits();
 
         services.AddHttpClient(JwksKeyProvider.HttpClientName);
         services.AddSingleton<JwksKeyProvider>();

@@ -11,13 +11,14 @@ namespace AspireResilience.ChaosProxy.Apis;
 /// The control API, in Toxiproxy's shapes: <c>/proxies</c>, <c>/proxies/{name}</c>,
 /// <c>/proxies/{name}/toxics[/{toxic}]</c>, <c>/reset</c>, plus
 /// <c>POST /proxies/{name}/connections/reset</c> (RST every open connection, keep listening).
-/// Errors are <c>{"error":"..."}</c>.
+/// Errors are <c>{"error":"..."}</c>. Every route is behind <see cref="ControlApiGuard"/>
+/// (bearer token, no <c>Origin</c>, JSON bodies only).
 /// </summary>
 internal static class ProxyApi
 {
     public static IEndpointRouteBuilder MapProxyApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(string.Empty).AddEndpointFilter(TranslateFailuresAsync);
+        var api = app.MapGroup(string.Empty).AddEndpointFilter<ControlApiGuard>().AddEndpointFilter(TranslateFailuresAsync);
 
         api.MapGet("/proxies", (ProxyRegistry registry) =>
             TypedResults.Ok(registry.All.ToDictionary(p => p.Name, ProxyApiMapper.ToResponse, StringComparer.Ordinal)));
@@ -152,9 +153,8 @@ internal static class ProxyApi
     }
 
     /// <summary>
-    /// Reads a JSON body whatever its content type (curl's <c>-d</c> sends a form type, and
-    /// Toxiproxy accepts it); null when there is none. Bad JSON and oversized bodies surface as
-    /// exceptions the filter translates.
+    /// Reads a JSON body (<see cref="ControlApiGuard"/> has checked its content type); null when
+    /// there is none. Bad JSON and oversized bodies surface as exceptions the filter translates.
     /// </summary>
     private static async Task<T?> ReadBodyAsync<T>(HttpRequest request, CancellationToken cancellationToken) where T : class
     {

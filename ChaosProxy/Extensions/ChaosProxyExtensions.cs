@@ -17,7 +17,11 @@ public static class ChaosProxyExtensions
     public static TBuilder AddChaosProxy<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         var services = builder.Services;
-        services.Configure<ChaosProxyOptions>(builder.Configuration.GetSection(ChaosProxyOptions.SectionName));
+        services.AddOptions<ChaosProxyOptions>()
+            .Bind(builder.Configuration.GetSection(ChaosProxyOptions.SectionName))
+            .Validate(o => o.ApiToken is { Length: >= ChaosProxyOptions.MinApiTokenLength },
+                $"{ChaosProxyOptions.SectionName}:ApiToken is required (at least {ChaosProxyOptions.MinApiTokenLength} characters): the control API answers only its holder.")
+            .ValidateOnStart();
         services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<ChaosProxyOptions>>((kestrel, chaos) => kestrel.Limits.MaxRequestBodySize = chaos.Value.MaxRequestBodySize);
 

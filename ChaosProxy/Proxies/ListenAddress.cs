@@ -6,6 +6,8 @@ namespace AspireResilience.ChaosProxy.Proxies;
 /// <summary>
 /// Parses a listen address: <c>ip:port</c> (port 0 = pick a free one); <c>localhost</c> means
 /// 127.0.0.1, and a bare port means 127.0.0.1:port (what an Aspire endpoint's <c>env:</c> hands over).
+/// Only loopback addresses: a proxy listening on <c>0.0.0.0</c> would be an open relay to its
+/// upstream for anyone on the network.
 /// </summary>
 internal static class ListenAddress
 {
@@ -25,6 +27,13 @@ internal static class ListenAddress
         {
             endPoint = null;
             error = $"listen '{text}' is not ip:port (a port of 0 picks a free one)";
+            return false;
+        }
+
+        if (!IPAddress.IsLoopback(endPoint.Address))
+        {
+            endPoint = null;
+            error = $"listen '{text}' is not a loopback address (127.0.0.0/8 or ::1)";
             return false;
         }
 

@@ -28,7 +28,7 @@ public sealed class TestEnvironment : IAsyncDisposable
     private readonly HttpClient _authHttp;
     private readonly HttpClient _chaosHttp;
 
-    private TestEnvironment(DistributedApplication app, TestUsers users, string dataDirectory, string dashboardApiKey,
+    private TestEnvironment(DistributedApplication app, TestUsers users, string dataDirectory, string dashboardApiKey, string chaosApiToken,
         IReadOnlyDictionary<string, IReadOnlyList<string>> instances)
     {
         App = app;
@@ -39,7 +39,7 @@ public sealed class TestEnvironment : IAsyncDisposable
         _authHttp = app.CreateHttpClient(ResourceNames.Auth);
         Tokens = new TokenClient(_authHttp);
         _chaosHttp = app.CreateHttpClient(ResourceNames.Chaos, "http");
-        ChaosProxy = new ChaosProxyClient(_chaosHttp);
+        ChaosProxy = new ChaosProxyClient(_chaosHttp, chaosApiToken);
         Telemetry = new DashboardTelemetry(_dashboardHttp);
         Faults = new ResourceFaults(app, instances);
         ErrorLog = new ErrorLogReader(Telemetry, () => [.. Services.SelectMany(s => instances[s].Select(id => ResourceInstance.Read(app, s, id)))]);
@@ -107,12 +107,19 @@ public sealed class TestEnvironment : IAsyncDisposable
         {
             auth.WithEnvironment($"Auth__Users__{user}", password);
         }
+        // Every test client connects from loopback, so the whole suite is one remote address to
+        // the Backend: its per-address handshake limit (a production default) is off here.
+        builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Backend).WithEnvironment("Connections__HandshakesPerSecondPerAddress", "0");
         foreach (var service in Services)
         {
             ErrorLogReader.EnableMarkers(builder.CreateResourceBuilder<ProjectResource>(service));
         }
         options.Configure?.Invoke(builder);
 
+        // The AppHost generates the ChaosProxy API's token per run; the tests hold it like the dashboard does.
+        var chaosApiToken = await builder.Resources.OfType<ParameterResource>()
+            .Single(p => p.Name == ChaosProxyNames.ApiTokenParameter).GetValueAsync(timeout.Token)
+            ?? throw new InvalidOperationException("the ChaosProxy API token has no value");
         var app = await builder.BuildAsync(timeout.Token);
         try
         {
@@ -122,7 +129,7 @@ public sealed class TestEnvironment : IAsyncDisposable
             // Each service instance answers at its own address too (the error-log markers go there).
             await Task.WhenAll(Services.SelectMany(service => instances[Array.IndexOf(resources, service)]
                 .Select(id => ResourceHealth.WaitForOwnAddressAsync(ResourceInstance.Read(app, service, id).Address, timeout.Token))));
-            var environment = new TestEnvironment(app, users, dataDirectory, apiKey,
+            var environment = new TestEnvironment(app, users, dataDirectory, apiKey, chaosApiToken,
                 resources.Zip(instances).ToDictionary(p => p.First, p => p.Second));
             // Nothing may have gone wrong while starting; from here on every error belongs to a test.
             var startup = await environment.ErrorLog.ReadNewErrorsAsync(timeout.Token);

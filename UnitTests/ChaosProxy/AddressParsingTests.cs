@@ -10,7 +10,7 @@ public sealed class AddressParsingTests
     [DataRow("localhost:5123", "127.0.0.1:5123")]
     [DataRow("5123", "127.0.0.1:5123")]
     [DataRow("[::1]:5123", "[::1]:5123")]
-    [DataRow("0.0.0.0:80", "0.0.0.0:80")]
+    [DataRow("127.0.0.2:80", "127.0.0.2:80")]
     public void ListenAcceptsIpAndPortLocalhostOrABarePort(string text, string expected)
     {
         Assert.IsTrue(ListenAddress.TryParse(text, out var endPoint, out var error), error);
@@ -21,7 +21,10 @@ public sealed class AddressParsingTests
     [DataRow("")]
     [DataRow("example.com:80")]
     [DataRow("127.0.0.1:99999")]
-    public void ListenRejectsAnythingElse(string text) => Assert.IsFalse(ListenAddress.TryParse(text, out _, out _));
+    [DataRow("0.0.0.0:80")]
+    [DataRow("[::]:80")]
+    [DataRow("192.168.1.10:80")]
+    public void ListenRejectsAnythingButALoopbackIpAndPort(string text) => Assert.IsFalse(ListenAddress.TryParse(text, out _, out _));
 
     [TestMethod]
     [DataRow("localhost:5000", "localhost", 5000)]
