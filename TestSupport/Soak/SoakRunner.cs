@@ -1,5 +1,6 @@
 using AspireResilience.Contracts;
 using AspireResilience.TestSupport.Hosting;
+using AspireResilience.TestSupport.Reports;
 using AspireResilience.TestSupport.Sessions;
 
 namespace AspireResilience.TestSupport.Soak;
@@ -58,7 +59,7 @@ public static class SoakRunner
         var sessions = histories.SelectMany(h => h.Entries.OfType<WelcomeSeen>().Select(w => w.SessionId)).ToHashSet(StringComparer.Ordinal);
         var recovery = RecoveryStats.PerKind(faults, env.ClientSpans.Finished, sessions, time.GetUtcNow().UtcDateTime);
         return new SoakResult(options, verdict, faults, recovery, faultPhase, drainTime, time.GetElapsedTime(started), counters,
-            histories, await FamiliesRevokedAsync(env, cancellationToken));
+            histories, await FamiliesRevokedAsync(env, cancellationToken), await AgentRunsAsync(env, cancellationToken));
     }
 
     private static async Task<IReadOnlyList<InjectedFault>> InjectFaultsAsync(SoakFaults injector, SoakOptions options, Action<string> log,
@@ -101,5 +102,13 @@ public static class SoakRunner
             count += warnings.Count(l => l.Message.Contains("reuse detected", StringComparison.OrdinalIgnoreCase));
         }
         return count;
+    }
+
+    /// <summary>The spread of <c>agent.run</c> durations (the dashboard keeps the latest spans; a long run reads its tail).</summary>
+    private static async Task<(double, double)?> AgentRunsAsync(TestEnvironment env, CancellationToken cancellationToken)
+    {
+        var runs = (await env.Telemetry.GetSpansAsync(ResourceNames.Backend, traceId: null, cancellationToken))
+            .Where(s => s.Name == "agent.run").Select(s => s.Duration.TotalMilliseconds).Order().ToArray();
+        return runs.Length == 0 ? null : (ResilienceReport.Percentile(runs, 0.50), ResilienceReport.Percentile(runs, 0.99));
     }
 }

@@ -27,6 +27,9 @@ public static class SoakSummary
         Line($"");
         Line($"Lost, duplicated and reordered are what reached the application, per the checker. The client library counted {result.Client.TokenRefreshes} in-band token refreshes, {result.Client.DuplicatesDropped} repeated events it dropped (the server may send an event twice; the application must not see it twice) and {result.Client.GapsDetected} seq gaps it found and resumed from. The AuthService revoked {result.RefreshFamiliesRevoked} refresh-token families for reuse (a user signed out).");
         Line($"");
+        var nominal = SoakSettings.ChunkCount * SoakSettings.ChunkDelay.TotalMilliseconds;
+        Line($"Load: the Backend's `agent.run` spans took {(result.AgentRunMs is { } runs ? $"p50 {runs.P50:F0} ms, p99 {runs.P99:F0} ms" : "(none read)")} against a nominal {nominal:F0} ms ({SoakSettings.ChunkCount} chunks × {SoakSettings.ChunkDelay.TotalMilliseconds:F0} ms).");
+        Line($"");
         Line($"## Faults and recovery by kind");
         Line($"");
         Line($"From spans: each `soak.fault` span (injection → healed) and every soak client's `client.reconnect` span that started while that fault was the latest. Drop → resumed is the reconnect span's duration; fault → resumed runs from the fault span's start to the reconnect span's end. Milliseconds; — where no client had to reconnect.");
