@@ -20,7 +20,11 @@ public sealed class ResilientSessionOptions
     /// Supplies an access token. Called with <c>forceRefresh: true</c> when the current one was
     /// rejected as expired or is due for a refresh (<see cref="TokenRefreshLead"/>, or the server's
     /// <c>token.expiring</c>): then it must return a new one, e.g. from the refresh-token grant
-    /// with the rotating refresh token.
+    /// with the rotating refresh token. It may be called while an earlier call still runs (a
+    /// refresh on the live link and a reconnect's), and a call may be cancelled after its grant
+    /// reached the token server (the link dropped mid-refresh): with single-use refresh tokens, run
+    /// one grant at a time and keep its answer even when the caller gave up, or the server sees a
+    /// rotated token again and revokes the whole family (TestSupport's <c>UserTokens</c> does this).
     /// </summary>
     public required Func<bool, CancellationToken, ValueTask<string>> AccessTokenProvider { get; init; }
 

@@ -6,4 +6,5 @@ global using AspireResilience.TestSupport;
 global using AspireResilience.TestSupport.Auth;
 global using AspireResilience.TestSupport.Hosting;
 global using AspireResilience.TestSupport.Sessions;
+global using AspireResilience.TestSupport.Soak;
 global using AspireResilience.TestSupport.Wire;

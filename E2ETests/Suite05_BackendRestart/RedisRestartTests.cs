@@ -30,7 +30,7 @@ public sealed class RedisRestartTests : E2ETest<RedisRestartEnvironment>
     // What a Redis outage makes the services log at Error level, on purpose: the Redis client's
     // lost and refused connections, and the failing health checks (the Backend's session store,
     // the AuthService's Redis client check) when the AppHost probes during the outage.
-    private static readonly string[] OutageErrors =
+    internal static readonly string[] OutageErrors =
         ["StackExchange.Redis.ConnectionMultiplexer", "Health check session-store", "Health check StackExchange.Redis"];
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };

@@ -4,15 +4,46 @@ namespace AspireResilience.TestSupport.Auth;
 /// A user's tokens as a client app keeps them: a password grant first, then the cached access
 /// token until a refresh is asked for, which rotates the refresh token.
 /// </summary>
+/// <remarks>
+/// A rotating refresh token is single-use, and presenting a rotated one again is taken for theft:
+/// the AuthService revokes the whole family (docs/auth.md). So one grant runs at a time (a caller
+/// asking meanwhile joins it: a timer's refresh racing a reconnect's must not send the same
+/// refresh token twice), and a grant once sent is seen through even when its caller gives up (a
+/// link that drops mid-refresh cancels the caller, but the AuthService has already rotated the
+/// token: dropping its answer would lose the only valid refresh token). The chaos soak found both.
+/// </remarks>
 public sealed class UserTokens(TokenClient client, string user, string password)
 {
+    private readonly Lock _lock = new();
     private TokenResponse? _current;
+    private Task<TokenResponse>? _grant;
 
     public async ValueTask<string> GetAsync(bool forceRefresh, CancellationToken cancellationToken)
     {
-        _current = _current is null ? await client.PasswordAsync(user, password, cancellationToken)
-            : forceRefresh ? await client.RefreshAsync(_current.RefreshToken, cancellationToken)
-            : _current;
-        return _current.AccessToken;
+        Task<TokenResponse> grant;
+        lock (_lock)
+        {
+            if (_current is not null && !forceRefresh && _grant is null) return _current.AccessToken;
+            var current = _current;
+            grant = _grant ??= Task.Run(() => GrantAsync(current));
+        }
+        return (await grant.WaitAsync(cancellationToken)).AccessToken;
+    }
+
+    private async Task<TokenResponse> GrantAsync(TokenResponse? current)
+    {
+        try
+        {
+            // Not the caller's token: the grant must finish (or fail) on its own, see the remarks.
+            var next = current is null
+                ? await client.PasswordAsync(user, password, CancellationToken.None)
+                : await client.RefreshAsync(current.RefreshToken, CancellationToken.None);
+            lock (_lock) _current = next;
+            return next;
+        }
+        finally
+        {
+            lock (_lock) _grant = null;
+        }
     }
 }

@@ -13,6 +13,7 @@ public static class ResilienceReport
 {
     private static readonly ConcurrentBag<(string Scenario, double Milliseconds, double BudgetMs, string Source)> Samples = [];
     private static readonly ConcurrentBag<(string Name, double Value, string Unit, string Source)> Figures = [];
+    private static readonly ConcurrentBag<(string Title, string Path)> Links = [];
 
     /// <summary>Records a measured timing; returns whether it is within <paramref name="budget"/>.</summary>
     public static bool Add(string scenario, TimeSpan measured, TimeSpan budget, string source)
@@ -23,6 +24,9 @@ public static class ResilienceReport
 
     /// <summary>Records a measured figure that is not a recovery time (a rate, a size), reported as measured.</summary>
     public static void AddFigure(string name, double value, string unit, string source) => Figures.Add((name, value, unit, source));
+
+    /// <summary>Links another artifact from the report (e.g. the soak's summary); <paramref name="path"/> is relative to <c>artifacts/</c>.</summary>
+    public static void AddLink(string title, string path) => Links.Add((title, path));
 
     /// <summary>Writes the report and its chart (<c>resilience-report.png</c> beside it); returns the report's path.</summary>
     public static string Write()
@@ -61,10 +65,19 @@ public static class ResilienceReport
             ResilienceChart.Write(RepositoryRoot.Artifact("resilience-report.png"), [.. rows.Select(r => (r.Scenario, r.P50, r.P95, r.Max, r.Budget))]);
             text.AppendLine().AppendLine("![Each timing as a share of its budget](resilience-report.png)");
         }
+        if (!Links.IsEmpty)
+        {
+            text.AppendLine().AppendLine("## See also").AppendLine();
+            foreach (var (title, target) in Links.OrderBy(l => l.Title, StringComparer.Ordinal))
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"* [{title}]({target})");
+            }
+        }
         File.WriteAllText(path, text.ToString());
         return path;
     }
 
-    private static double Percentile(double[] sorted, double p) =>
+    /// <summary>The nearest-rank percentile <paramref name="p"/> (0..1) of ascending <paramref name="sorted"/>.</summary>
+    internal static double Percentile(double[] sorted, double p) =>
         sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 }

@@ -22,4 +22,21 @@ public static class ReferenceAnswers
         await client.Session.SendPromptAsync("reference", prompt, Timeouts.Token());
         return await client.Session.ReadAnswerAsync("reference");
     }
+
+    /// <summary>
+    /// The answers to <paramref name="prompt"/> asked <paramref name="turns"/> times in a row on one
+    /// fresh session: its uninterrupted answer at each turn of a conversation (the agent's answer
+    /// depends on the prompt and on how much context came before it).
+    /// </summary>
+    public static async Task<IReadOnlyList<Answer>> AtEachTurnAsync(TestEnvironment env, string prompt, int turns)
+    {
+        await using var client = await SessionFactory.ConnectAsync(env);
+        var answers = new List<Answer>();
+        for (var turn = 0; turn < turns; turn++)
+        {
+            await client.Session.SendPromptAsync($"turn-{turn}", prompt, Timeouts.Token());
+            answers.Add(await client.Session.ReadAnswerAsync($"turn-{turn}"));
+        }
+        return answers;
+    }
 }
