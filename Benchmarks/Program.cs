@@ -2,10 +2,11 @@ using AspireResilience.Benchmarks;
 using AspireResilience.Benchmarks.ChaosProxy;
 using AspireResilience.Benchmarks.Failover;
 using AspireResilience.Benchmarks.Refresh;
+using AspireResilience.Benchmarks.Replay;
 using AspireResilience.Benchmarks.Resume;
 
 // One verb per benchmark: dotnet run -c Release --project Benchmarks -- <verb> [options]
-IBenchmark[] benchmarks = [new ChaosProxyBenchmark(), new ResumeBenchmark(), new FailoverBenchmark(), new RefreshBenchmark()];
+IBenchmark[] benchmarks = [new ChaosProxyBenchmark(), new ResumeBenchmark(), new FailoverBenchmark(), new RefreshBenchmark(), new ReplayBenchmark()];
 
 var benchmark = benchmarks.FirstOrDefault(b => b.Verb == args.FirstOrDefault());
 if (benchmark is null)

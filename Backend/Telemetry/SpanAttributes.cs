@@ -10,6 +10,9 @@ public static class SpanAttributes
     public const string SessionResumed = "session.resumed";
     public const string SessionReplayCount = "session.replay.count";
     public const string SessionResumeReason = "session.resume.reason";
+
+    /// <summary>v1.1: turns in the <c>snapshot</c> sent after a failed resume.</summary>
+    public const string SessionSnapshotTurns = "session.snapshot.turns";
     /// <summary>The socket peer's address (semantic convention): shows from which network a client came back.</summary>
     public const string NetworkPeerAddress = "network.peer.address";
     public const string WsConnectionId = "ws.connection.id";
