@@ -9,8 +9,9 @@ namespace AspireResilience.Client;
 
 /// <summary>
 /// A session that survives its sockets: it reconnects with jittered backoff, resumes with
-/// <c>sessionId</c> + <c>lastSeq</c>, drops duplicates by <c>seq</c>, re-sends prompts that did
-/// not start, refreshes its token in-band and detects dead links by heartbeat.
+/// <c>sessionId</c> + <c>lastSeq</c> + <c>lastChain</c>, drops duplicates by <c>seq</c>, checks every
+/// event against the continuity chain (protocol v1.1), re-sends prompts that did not start,
+/// refreshes its token in-band and detects dead links by heartbeat.
 /// </summary>
 public sealed partial class ResilientSession : IAsyncDisposable
 {
@@ -56,10 +57,10 @@ public sealed partial class ResilientSession : IAsyncDisposable
     /// <summary>Times an event skipped a seq (the session then resumes from <see cref="LastSeq"/>). Zero unless the server breaks the contract.</summary>
     public long GapsDetected { get; private set; }
 
-    /// <summary>Every event exactly once and in seq order.</summary>
+    /// <summary>Every event exactly once and in seq order, each one checked against the chain (v1.1).</summary>
     public ChannelReader<EventMessage> Events => _events.Reader;
 
-    /// <summary>Welcomes, drops and the end of the session, as they happen.</summary>
+    /// <summary>Welcomes, drops, chain mismatches, snapshots after a failed resume and the end of the session, as they happen.</summary>
     public ChannelReader<ConnectionEvent> ConnectionEvents => _connection.Reader;
 
     /// <summary>Opens a new session and keeps it alive until disposed.</summary>
