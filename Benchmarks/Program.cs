@@ -2,11 +2,12 @@ using AspireResilience.Benchmarks;
 using AspireResilience.Benchmarks.ChaosProxy;
 using AspireResilience.Benchmarks.Failover;
 using AspireResilience.Benchmarks.Refresh;
+using AspireResilience.Benchmarks.Replay;
 using AspireResilience.Benchmarks.Resume;
 using AspireResilience.Benchmarks.Soak;
 
 // One verb per benchmark: dotnet run -c Release --project Benchmarks -- <verb> [options]
-IBenchmark[] benchmarks = [new ChaosProxyBenchmark(), new ResumeBenchmark(), new FailoverBenchmark(), new RefreshBenchmark(), new SoakBenchmark()];
+IBenchmark[] benchmarks = [new ChaosProxyBenchmark(), new ResumeBenchmark(), new FailoverBenchmark(), new RefreshBenchmark(), new ReplayBenchmark(), new SoakBenchmark()];
 
 var benchmark = benchmarks.FirstOrDefault(b => b.Verb == args.FirstOrDefault());
 if (benchmark is null)

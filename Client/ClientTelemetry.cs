@@ -65,5 +65,20 @@ public static class ClientTelemetry
     /// <summary>Event on <c>client.reconnect</c> when the server answered an attempt with a close that allows another try (e.g. 4029, 1013).</summary>
     public const string AttemptRejectedEvent = "attempt.rejected";
 
+    /// <summary>The <see cref="ReconnectReason"/> when an event or snapshot broke the continuity chain (v1.1).</summary>
+    public const string ChainMismatchReason = "chain mismatch";
+
+    /// <summary>Event on <c>client.reconnect</c> when the link was dropped for a chain mismatch, with the seq and both chain values.</summary>
+    public const string ChainMismatchEvent = "chain.mismatch";
+
+    /// <summary><c>session.chain.mismatch_seq</c> on <c>client.reconnect</c> and its <see cref="ChainMismatchEvent"/>: the refused event's seq (0: a snapshot).</summary>
+    public const string ChainMismatchSeq = "session.chain.mismatch_seq";
+
+    /// <summary><c>session.chain.expected</c> on <see cref="ChainMismatchEvent"/>: the chain the client computed.</summary>
+    public const string ChainExpected = "session.chain.expected";
+
+    /// <summary><c>session.chain.received</c> on <see cref="ChainMismatchEvent"/>: the chain the server sent (empty: none).</summary>
+    public const string ChainReceived = "session.chain.received";
+
     internal static readonly ActivitySource Source = new(Name);
 }

@@ -13,3 +13,17 @@ public sealed record Disconnected(int? CloseCode, string Reason) : ConnectionEve
 
 /// <summary>The session ended for good (a final close code, or disposal).</summary>
 public sealed record Ended(int? CloseCode, string Reason) : ConnectionEvent;
+
+/// <summary>
+/// v1.1: what the server sent broke the continuity chain: event <see cref="Seq"/> of session
+/// <see cref="SessionId"/> (0: the snapshot) was not delivered, and the session resumes. A
+/// contract breach by the server; <see cref="Expected"/> is the client's own computation.
+/// </summary>
+public sealed record ChainMismatch(string SessionId, long Seq, string Expected, string? Received) : ConnectionEvent;
+
+/// <summary>
+/// v1.1: after a failed resume (<c>gap</c>, <c>expired</c>, <c>epoch</c>, <c>diverged</c>), the
+/// conversation of the old session as the server still knows it, checked against its chain: a UI
+/// rebuilds from it.
+/// </summary>
+public sealed record SnapshotReceived(SnapshotMessage Snapshot) : ConnectionEvent;

@@ -21,7 +21,7 @@ public enum ConnectionStatus
 
 /// <summary>
 /// A snapshot of a session's link. <see cref="Reason"/> is the welcome's reason for a fresh
-/// session after a resume (<c>expired</c>, <c>gap</c>, <c>epoch</c>, <c>unknown</c>), or why the
+/// session after a resume (<c>expired</c>, <c>gap</c>, <c>epoch</c>, <c>unknown</c>, <c>diverged</c>), or why the
 /// link dropped or ended; <see cref="CloseCode"/> is the server's close code when it sent one.
 /// </summary>
 public sealed record ConnectionState(ConnectionStatus Status, long ReplayCount = 0, int? CloseCode = null, string? Reason = null)

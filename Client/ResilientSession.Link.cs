@@ -8,6 +8,9 @@ public sealed partial class ResilientSession
     /// <summary>The reconnect reason when the heartbeat found the link dead.</summary>
     private const string HeartbeatReason = "heartbeat";
 
+    /// <summary>The reconnect reason when an event skipped a seq.</summary>
+    private const string GapReason = "gap";
+
     /// <summary>Checks of the link per heartbeat interval: a dead link is found at most a quarter interval late.</summary>
     private const int ChecksPerHeartbeat = 4;
 
@@ -34,10 +37,10 @@ public sealed partial class ResilientSession
                 {
                     return ((int?)link.Socket.CloseStatus, link.Socket.CloseStatusDescription ?? "closed");
                 }
-                if (!await HandleAsync(link, message, token))
+                if (await HandleAsync(link, message, token) is { } drop)
                 {
                     link.Abort();
-                    return (null, "gap");
+                    return (null, drop);
                 }
             }
         }
@@ -56,30 +59,33 @@ public sealed partial class ResilientSession
         }
     }
 
-    /// <returns>false when the link must be dropped (an event skipped a seq).</returns>
-    private async Task<bool> HandleAsync(SessionLink link, ServerMessage message, CancellationToken cancellationToken)
+    /// <returns>Why the link must be dropped (an event skipped a seq, or broke the chain), or null to go on.</returns>
+    private async Task<string?> HandleAsync(SessionLink link, ServerMessage message, CancellationToken cancellationToken)
     {
         switch (message)
         {
             case EventMessage e when e.Seq <= LastSeq:
                 DuplicatesDropped++;
-                return true;
+                return null;
             case EventMessage e when e.Seq != LastSeq + 1:
                 GapsDetected++;
-                return false;
+                return GapReason;
             case EventMessage e:
+                if (!ChainAccepts(e)) return ClientTelemetry.ChainMismatchReason;
                 Interlocked.Exchange(ref _lastSeq, e.Seq);
                 if (e.RunId is not null) ForgetPrompt(e.RunId);
                 _events.Writer.TryWrite(e);
-                return true;
+                return null;
+            case SnapshotMessage snapshot:
+                return OnSnapshot(snapshot) ? null : ClientTelemetry.ChainMismatchReason;
             case TokenExpiringMessage expiring:
                 OnTokenExpiring(link, expiring, cancellationToken);
-                return true;
+                return null;
             case RefreshedMessage or ErrorMessage { Code: ErrorCodes.InvalidToken }:
                 OnRefreshAnswer(message);
-                return true;
+                return null;
             default:
-                return true; // pong, refreshed, error: nothing to do beyond having heard from the server
+                return null; // pong, refreshed, error: nothing to do beyond having heard from the server
         }
     }
 

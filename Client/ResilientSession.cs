@@ -9,8 +9,9 @@ namespace AspireResilience.Client;
 
 /// <summary>
 /// A session that survives its sockets: it reconnects with jittered backoff, resumes with
-/// <c>sessionId</c> + <c>lastSeq</c>, drops duplicates by <c>seq</c>, re-sends prompts that did
-/// not start, refreshes its token in-band and detects dead links by heartbeat.
+/// <c>sessionId</c> + <c>lastSeq</c> + <c>lastChain</c>, drops duplicates by <c>seq</c>, checks every
+/// event against the continuity chain (protocol v1.1), re-sends prompts that did not start,
+/// refreshes its token in-band and detects dead links by heartbeat.
 /// </summary>
 public sealed partial class ResilientSession : IAsyncDisposable
 {
@@ -56,10 +57,10 @@ public sealed partial class ResilientSession : IAsyncDisposable
     /// <summary>Times an event skipped a seq (the session then resumes from <see cref="LastSeq"/>). Zero unless the server breaks the contract.</summary>
     public long GapsDetected { get; private set; }
 
-    /// <summary>Every event exactly once and in seq order.</summary>
+    /// <summary>Every event exactly once and in seq order, each one checked against the chain (v1.1).</summary>
     public ChannelReader<EventMessage> Events => _events.Reader;
 
-    /// <summary>Welcomes, drops and the end of the session, as they happen.</summary>
+    /// <summary>Welcomes, drops, chain mismatches, snapshots after a failed resume and the end of the session, as they happen.</summary>
     public ChannelReader<ConnectionEvent> ConnectionEvents => _connection.Reader;
 
     /// <summary>Opens a new session and keeps it alive until disposed.</summary>
@@ -68,14 +69,22 @@ public sealed partial class ResilientSession : IAsyncDisposable
 
     /// <summary>Resumes a session known from an earlier process (or page load).</summary>
     public static Task<ResilientSession> ResumeAsync(ResilientSessionOptions options, string sessionId, long lastSeq, string? epoch, CancellationToken cancellationToken) =>
-        StartAsync(options, (sessionId, lastSeq, epoch), cancellationToken);
+        ResumeAsync(options, sessionId, lastSeq, epoch, lastChain: null, cancellationToken);
 
-    private static async Task<ResilientSession> StartAsync(ResilientSessionOptions options, (string Id, long LastSeq, string? Epoch)? resume, CancellationToken cancellationToken)
+    /// <summary>
+    /// Resumes a session known from an earlier process (or page load) with the chain it had
+    /// reached (<see cref="LastChain"/>), so the server resumes only a history both share. Without
+    /// one, seq 0 starts from the session's genesis and a later seq adopts the server's value.
+    /// </summary>
+    public static Task<ResilientSession> ResumeAsync(ResilientSessionOptions options, string sessionId, long lastSeq, string? epoch, string? lastChain, CancellationToken cancellationToken) =>
+        StartAsync(options, (sessionId, lastSeq, epoch, lastChain ?? (lastSeq == 0 ? EventChain.Genesis(sessionId) : null)), cancellationToken);
+
+    private static async Task<ResilientSession> StartAsync(ResilientSessionOptions options, (string Id, long LastSeq, string? Epoch, string? Chain)? resume, CancellationToken cancellationToken)
     {
         var session = new ResilientSession(options);
         if (resume is { } r)
         {
-            (session.SessionId, session._lastSeq, session.Epoch) = (r.Id, r.LastSeq, r.Epoch ?? "");
+            (session.SessionId, session._lastSeq, session.Epoch, session._chain) = (r.Id, r.LastSeq, r.Epoch ?? "", r.Chain);
         }
         using var activity = ClientTelemetry.Source.StartActivity("client.connect", ActivityKind.Client);
         (int? CloseCode, string Reason) outcome;
@@ -193,6 +202,7 @@ public sealed partial class ResilientSession : IAsyncDisposable
     {
         using var activity = ClientTelemetry.Source.StartActivity("client.reconnect", ActivityKind.Client);
         activity?.SetTag(ClientTelemetry.ReconnectReason, reason);
+        TagMismatch(activity);
         var started = _options.TimeProvider.GetTimestamp();
         // A token the server refused, or one about to expire, is replaced before the hello.
         var forceRefresh = code == CloseCodes.TokenExpired || TokenIsDue();
@@ -262,7 +272,8 @@ public sealed partial class ResilientSession : IAsyncDisposable
                 SessionId.Length > 0 ? SessionId : null,
                 SessionId.Length > 0 ? LastSeq : null,
                 Epoch.Length > 0 ? Epoch : null,
-                activity?.Id), timeout.Token);
+                activity?.Id,
+                SessionId.Length > 0 ? LastChain : null), timeout.Token);
             var first = await link.ReceiveAsync(timeout.Token);
             if (first is not WelcomeMessage welcome)
             {
@@ -293,6 +304,7 @@ public sealed partial class ResilientSession : IAsyncDisposable
         }
         SessionId = welcome.SessionId;
         Epoch = welcome.Epoch;
+        OnWelcomeChain(welcome);
         _heartbeatMs = welcome.HeartbeatMs;
         OnTokenExpiry(welcome.TokenExpiresAt);
         activity?.SetTag(ClientTelemetry.SessionId, welcome.SessionId);

@@ -17,12 +17,14 @@ public abstract record ClientMessage;
 /// <param name="LastSeq">The highest <c>seq</c> the client has received in order.</param>
 /// <param name="Epoch">The epoch the client was given in its last <c>welcome</c>.</param>
 /// <param name="Traceparent">W3C trace context of the client's reconnect span.</param>
+/// <param name="LastChain">v1.1: the client's chain at <see cref="LastSeq"/>; the server resumes only a history it shares.</param>
 public sealed record HelloMessage(
     string Token,
     string? SessionId = null,
     long? LastSeq = null,
     string? Epoch = null,
-    string? Traceparent = null) : ClientMessage;
+    string? Traceparent = null,
+    string? LastChain = null) : ClientMessage;
 
 /// <summary>Starts an agent run. <see cref="Id"/> is the idempotency key and becomes the run id.</summary>
 public sealed record PromptMessage(string Id, string Text) : ClientMessage;

@@ -17,4 +17,10 @@ public static class ResumeFailureReasons
 
     /// <summary>The session store lost its data (e.g. Redis restarted without persistence).</summary>
     public const string Epoch = "epoch";
+
+    /// <summary>v1.1: the client's <c>lastChain</c> differs from the server's chain at <c>lastSeq</c>, or the stored history does not continue it: the two do not share a history to resume.</summary>
+    public const string Diverged = "diverged";
+
+    /// <summary>v1.1: the reasons whose <c>welcome</c> is followed by one <c>snapshot</c> frame.</summary>
+    public static bool HasSnapshot(string? reason) => reason is Gap or Expired or Epoch or Diverged;
 }

@@ -45,19 +45,28 @@ internal static class RunScripts
 
     // KEYS: session, outbox, run, context
     // ARGV: instance, index, kind, runId, text, final, leaseUntil, cap, sessionTtlMs, dataTtlMs,
-    //       channel, now, answerTurnJson, appendedPrefix, contextTurns
-    // Allocates the next seq, appends the event, moves the run checkpoint and announces the seq,
-    // all or nothing. 'lease_lost' when this instance no longer owns the run or the index was
-    // already written (another owner took over); 'gone' when the session is gone.
-    public const string AppendRunEvent = """
+    //       channel, now, answerTurnJson, appendedPrefix, contextTurns, sessionId
+    // Allocates the next seq, appends the event with its chain (v1.1), moves the run checkpoint
+    // and announces the seq, all or nothing. 'lease_lost' when this instance no longer owns the
+    // run or the index was already written (another owner took over); 'gone' when the session is
+    // gone. The chain is computed here, once, and stored: a send never recomputes it. When the cap
+    // drops the oldest entry, its chain becomes the session's base (see ChainLua.chain_at).
+    public const string AppendRunEvent = ChainLua.Functions + """
         local r = redis.call('HMGET', KEYS[3], 'owner', 'next')
         if r[1] ~= ARGV[1] or tonumber(r[2]) ~= tonumber(ARGV[2]) then return {'lease_lost'} end
         if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HGET', KEYS[1], 'expired') == '1' then return {'gone'} end
         local seq = redis.call('HINCRBY', KEYS[1], 'top', 1)
+        local len = redis.call('XLEN', KEYS[2])
+        if len >= tonumber(ARGV[8]) then
+          local dropped = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', len - tonumber(ARGV[8]) + 1)
+          local d = dropped[#dropped]
+          redis.call('HSET', KEYS[1], 'baseSeq', string.match(d[1], '^(%d+)'), 'baseChain', chain_entry(d[2])['c'] or '')
+        end
+        local chain = chain_digest(redis.call('HGET', KEYS[1], 'chain') or chain_genesis(ARGV[16]), seq, ARGV[3], ARGV[4], ARGV[2], ARGV[5])
         redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[8], tostring(seq) .. '-0',
-                   'k', ARGV[3], 'r', ARGV[4], 'i', ARGV[2], 't', ARGV[5])
+                   'k', ARGV[3], 'r', ARGV[4], 'i', ARGV[2], 't', ARGV[5], 'c', chain)
         redis.call('HSET', KEYS[3], 'next', tonumber(ARGV[2]) + 1, 'leaseUntil', ARGV[7])
-        redis.call('HSET', KEYS[1], 'lastSeenAt', ARGV[12])
+        redis.call('HSET', KEYS[1], 'lastSeenAt', ARGV[12], 'chain', chain)
         if ARGV[6] == '1' then
           redis.call('HSET', KEYS[3], 'state', 'done')
           redis.call('RPUSH', KEYS[4], ARGV[13])

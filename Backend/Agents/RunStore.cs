@@ -67,7 +67,7 @@ public sealed class RunStore(
             [SessionKeys.Session(sessionId), SessionKeys.Outbox(sessionId), SessionKeys.Run(sessionId, runId), SessionKeys.Context(sessionId)],
             [instance.Id, index, kind, runId, text, finalAnswer is null ? 0 : 1, LeaseUntil,
              sessionOptions.Value.OutboxCap, SessionTtlMs, DataTtlMs, SessionKeys.Channel(sessionId), Now, answerTurn,
-             SessionNotification.EventAppendedPrefix, sessionOptions.Value.ContextTurns]));
+             SessionNotification.EventAppendedPrefix, sessionOptions.Value.ContextTurns, sessionId]));
     }
 
     public async Task<TakeOverResult> TryTakeOverAsync(string sessionId, string runId) =>

@@ -186,6 +186,7 @@ public sealed partial class GatewayConnection(
             _options, tokenOptions.Value.ClockSkew, time, logger);
         registry.Add(this);
         await _sender.SendAsync(outcome.Welcome, _lifetime.Token);
+        if (outcome.Snapshot is { } snapshot) await _sender.SendAsync(snapshot, _lifetime.Token);
         return true;
     }
 

@@ -13,6 +13,9 @@ public sealed record HandshakeOutcome(
     string? CloseReason = null,
     TokenFailure TokenFailure = TokenFailure.None)
 {
+    /// <summary>v1.1: the <c>snapshot</c> frame to send right after the welcome of a failed resume.</summary>
+    public SnapshotMessage? Snapshot { get; init; }
+
     public static HandshakeOutcome Close(int code, string reason, TokenFailure tokenFailure = TokenFailure.None) =>
         new(null, 0, null, code, reason, tokenFailure);
 }

@@ -34,7 +34,7 @@ public sealed class OutboxPump(SessionStore store, FrameSender sender, string se
             }
             foreach (var e in batch)
             {
-                await sender.SendAsync(new EventMessage(e.Seq, e.Kind, e.Index, e.Text, e.RunId), cancellationToken);
+                await sender.SendAsync(new EventMessage(e.Seq, e.Kind, e.Index, e.Text, e.RunId, e.Chain), cancellationToken);
                 _next = e.Seq + 1;
                 if (e.Seq == replayThrough) replayed();
             }

@@ -127,7 +127,7 @@ public sealed partial class SessionHandshake(
         using var activity = BackendTelemetry.Source.StartActivity(SpanNames.SessionResume);
         var started = Stopwatch.GetTimestamp();
         var lastSeq = hello.LastSeq ?? 0;
-        var attach = await sessions.AttachAsync(hello.SessionId, identity.Subject, lastSeq, connectionId);
+        var attach = await sessions.AttachAsync(hello.SessionId, identity.Subject, lastSeq, connectionId, hello.LastChain);
         activity?.SetTag(SpanAttributes.SessionId, hello.SessionId);
 
         HandshakeOutcome outcome;
@@ -137,7 +137,7 @@ public sealed partial class SessionHandshake(
                 abandoned.ThrowIfCancellationRequested();
                 await sessions.AnnounceAttachAsync(hello.SessionId, connectionId);
                 var replay = attach.Top - lastSeq;
-                outcome = new HandshakeOutcome(Welcome(hello.SessionId, identity, attach.Epoch!, resumed: true, replay), lastSeq + 1);
+                outcome = new HandshakeOutcome(Welcome(hello.SessionId, identity, attach.Epoch!, resumed: true, replay, chain: attach.Chain), lastSeq + 1);
                 activity?.SetTag(SpanAttributes.SessionReplayCount, replay);
                 BackendTelemetry.ReplayedEvents.Add(replay);
                 break;
@@ -156,6 +156,13 @@ public sealed partial class SessionHandshake(
                 var reason = FailureReason(attach.Status, hello.Epoch, epoch);
                 activity?.SetTag(SpanAttributes.SessionResumeReason, reason);
                 outcome = await FreshAsync(identity, connectionId, epoch, reason);
+                if (outcome.Welcome is not null && ResumeFailureReasons.HasSnapshot(reason))
+                {
+                    // Only a session whose owner the attach confirmed is read; an unknown one (epoch) has nothing to show.
+                    var turns = reason == ResumeFailureReasons.Epoch ? [] : await sessions.ReadContextAsync(hello.SessionId);
+                    outcome = outcome with { Snapshot = SessionSnapshot.Build(hello.SessionId, turns, sessionOptions.Value.SnapshotMaxBytes) };
+                    activity?.SetTag(SpanAttributes.SessionSnapshotTurns, outcome.Snapshot.Turns.Count);
+                }
                 break;
         }
 
@@ -172,6 +179,7 @@ public sealed partial class SessionHandshake(
         AttachStatus.Expired => ResumeFailureReasons.Expired,
         AttachStatus.Evicted => ResumeFailureReasons.Evicted,
         AttachStatus.Gap => ResumeFailureReasons.Gap,
+        AttachStatus.Diverged => ResumeFailureReasons.Diverged,
         // A session we do not know, from a client that saw another epoch: the store lost its data.
         _ when clientEpoch is not null && clientEpoch != storeEpoch => ResumeFailureReasons.Epoch,
         _ => ResumeFailureReasons.Unknown,
@@ -192,7 +200,7 @@ public sealed partial class SessionHandshake(
             BackendTelemetry.EvictedSessions.Add(evicted.Count);
         }
         await sessions.CreateAsync(identity.Subject, epoch, connectionId, id);
-        return new HandshakeOutcome(Welcome(id, identity, epoch, resumed: false, 0, reason), 1);
+        return new HandshakeOutcome(Welcome(id, identity, epoch, resumed: false, 0, reason, EventChain.Genesis(id)), 1);
     }
 
     private static HandshakeOutcome TooManyConnectionsClose()
@@ -201,10 +209,11 @@ public sealed partial class SessionHandshake(
         return HandshakeOutcome.Close(CloseCodes.TooManyConnections, TooManyConnectionsReason);
     }
 
-    private WelcomeMessage Welcome(string id, TokenIdentity identity, string epoch, bool resumed, long replay, string? reason = null) =>
+    private WelcomeMessage Welcome(string id, TokenIdentity identity, string epoch, bool resumed, long replay, string? reason = null, string? chain = null) =>
         new(id, resumed, epoch, replay,
             (int)gateway.Value.HeartbeatInterval.TotalMilliseconds,
             identity.ExpiresAt.ToUnixTimeMilliseconds(),
             (long)sessionOptions.Value.ResumeWindow.TotalSeconds,
-            reason);
+            reason,
+            string.IsNullOrEmpty(chain) ? null : chain);
 }

@@ -26,10 +26,13 @@ internal static class SessionScripts
         _ => throw ScriptReply.Unexpected(nameof(Create), reply),
     };
 
-    // KEYS: session, outbox, context  ARGV: owner, lastSeq, now, windowMs, connectionId, sessionTtlMs
-    // Returns {status, top, epoch}. An expired session keeps a small tombstone (the hash) so a
-    // late client is told "expired" rather than "unknown"; its data is deleted at once.
-    public const string Attach = """
+    // KEYS: session, outbox, context  ARGV: owner, lastSeq, now, windowMs, connectionId, sessionTtlMs, sessionId, lastChain ('' if none)
+    // Returns {status, top, epoch, chain at lastSeq}. An expired session keeps a small tombstone
+    // (the hash) so a late client is told "expired" rather than "unknown"; its data is deleted at
+    // once. 'diverged' (v1.1): the client's lastChain is not the store's chain at lastSeq, or the
+    // first event to replay does not continue that chain (a corrupted outbox) — no replay on a
+    // history the two do not share, and no resume loop over an entry the client keeps refusing.
+    public const string Attach = ChainLua.Functions + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown'} end
         local f = redis.call('HMGET', KEYS[1], 'owner', 'lastSeenAt', 'top', 'expired', 'epoch', 'evicted')
         if f[1] ~= ARGV[1] then return {'forbidden'} end
@@ -46,16 +49,24 @@ internal static class SessionScripts
         local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
         if #first > 0 then oldest = tonumber(string.match(first[1][1], '^(%d+)')) end
         if last + 1 < oldest then return {'gap', top} end
+        local at = chain_at(KEYS[1], KEYS[2], last, ARGV[7])
+        if ARGV[8] ~= '' and at ~= ARGV[8] then return {'diverged', top} end
+        if last < top then
+          local n = redis.call('XRANGE', KEYS[2], (last + 1) .. '-0', (last + 1) .. '-0')
+          local e = #n == 1 and chain_entry(n[1][2]) or {}
+          if not at or not e['c'] or e['c'] ~= chain_digest(at, last + 1, e['k'], e['r'], e['i'], e['t']) then return {'diverged', top} end
+        end
         redis.call('HSET', KEYS[1], 'conn', ARGV[5], 'lastSeenAt', ARGV[3])
         redis.call('PEXPIRE', KEYS[1], ARGV[6])
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
         redis.call('PEXPIRE', KEYS[3], ARGV[4])
-        return {'ok', top, f[5]}
+        return {'ok', top, f[5], at or ''}
         """;
 
     public static AttachResult ParseAttach(RedisResult reply) => ScriptReply.Status(reply) switch
     {
-        "ok" => new AttachResult(AttachStatus.Resumed, ScriptReply.Number(reply, 1), ScriptReply.Text(reply, 2)),
+        "ok" => new AttachResult(AttachStatus.Resumed, ScriptReply.Number(reply, 1), ScriptReply.Text(reply, 2), ScriptReply.Text(reply, 3)),
+        "diverged" => new AttachResult(AttachStatus.Diverged, ScriptReply.Number(reply, 1)),
         "ahead" => new AttachResult(AttachStatus.Ahead, ScriptReply.Number(reply, 1)),
         "gap" => new AttachResult(AttachStatus.Gap, ScriptReply.Number(reply, 1)),
         "expired" => new AttachResult(AttachStatus.Expired),
@@ -117,12 +128,17 @@ internal static class SessionScripts
     // KEYS: session, outbox  ARGV: seq, now, connectionId
     // Cumulative ack: trims everything <= seq. An ack beyond what was produced is refused; one
     // from a connection that no longer owns the session (a superseded socket's late ack) is ignored.
-    public const string Ack = """
-        local s = redis.call('HMGET', KEYS[1], 'top', 'conn')
+    // The trimmed event's chain becomes the session's base, so a resume at seq can still be checked.
+    public const string Ack = ChainLua.Functions + """
+        local s = redis.call('HMGET', KEYS[1], 'top', 'conn', 'baseSeq')
         if s[2] ~= ARGV[3] then return {'superseded'} end
         local top = tonumber(s[1] or '-1')
         local seq = tonumber(ARGV[1])
         if seq > top then return {'ahead'} end
+        if seq > tonumber(s[3] or '0') then
+          local e = redis.call('XRANGE', KEYS[2], seq .. '-0', seq .. '-0')
+          if #e == 1 then redis.call('HSET', KEYS[1], 'baseSeq', seq, 'baseChain', chain_entry(e[1][2])['c'] or '') end
+        end
         redis.call('XTRIM', KEYS[2], 'MINID', tostring(seq + 1) .. '-0')
         local last = tonumber(redis.call('HGET', KEYS[1], 'lastAck') or '0')
         if seq > last then redis.call('HSET', KEYS[1], 'lastAck', seq) end

@@ -61,10 +61,11 @@ public sealed class SessionStore(IConnectionMultiplexer redis, IOptions<SessionS
         }
     }
 
-    public async Task<AttachResult> AttachAsync(string id, string owner, long lastSeq, string connectionId) =>
+    /// <param name="lastChain">v1.1: the client's chain at <paramref name="lastSeq"/> (null from a v1 client: not compared).</param>
+    public async Task<AttachResult> AttachAsync(string id, string owner, long lastSeq, string connectionId, string? lastChain = null) =>
         SessionScripts.ParseAttach(await Db.ScriptEvaluateAsync(SessionScripts.Attach,
             [SessionKeys.Session(id), SessionKeys.Outbox(id), SessionKeys.Context(id)],
-            [owner, lastSeq, Now, WindowMs, connectionId, SessionTtlMs]));
+            [owner, lastSeq, Now, WindowMs, connectionId, SessionTtlMs, id, lastChain ?? ""]));
 
     /// <summary>Announces that <paramref name="connectionId"/> now owns the session, so older connections close with 4000.</summary>
     public Task AnnounceAttachAsync(string id, string connectionId) =>
@@ -105,10 +106,15 @@ public sealed class SessionStore(IConnectionMultiplexer redis, IOptions<SessionS
                 entry["k"].ToString(),
                 entry["r"].IsNullOrEmpty ? null : entry["r"].ToString(),
                 (int)entry["i"],
-                entry["t"].ToString()));
+                entry["t"].ToString(),
+                entry["c"].IsNullOrEmpty ? null : entry["c"].ToString()));
         }
         return events;
     }
+
+    /// <summary>The session's context (prompts and completed answers, oldest first) as the store still holds it; empty when it holds none.</summary>
+    public async Task<IReadOnlyList<Protocol.SnapshotTurn>> ReadContextAsync(string id) =>
+        (await Db.ListRangeAsync(SessionKeys.Context(id))).Select(v => SessionSnapshot.ParseTurn(v.ToString())).OfType<Protocol.SnapshotTurn>().ToArray();
 
     public static string NewId() => Base64Url(RandomNumberGenerator.GetBytes(16));
 

@@ -11,4 +11,7 @@ public sealed class SessionStoreOptions
 
     /// <summary>Context turns (prompts and answers) kept per session; older ones are dropped, so the context a run sees is bounded. Defaults to 100.</summary>
     public int ContextTurns { get; set; } = 100;
+
+    /// <summary>Largest <c>snapshot</c> frame (serialized bytes) sent after a failed resume; older turns are left out beyond it. Defaults to 512 KiB (the reference client reads frames up to 1 MiB).</summary>
+    public int SnapshotMaxBytes { get; set; } = 512 * 1024;
 }

@@ -13,6 +13,9 @@ public static class SpanAttributes
 
     /// <summary>On <c>session.hello</c>: sessions of the user evicted to make room for the new one (<c>Gateway:MaxSessionsPerUser</c>).</summary>
     public const string SessionsEvicted = "session.evicted_count";
+
+    /// <summary>v1.1: turns in the <c>snapshot</c> sent after a failed resume.</summary>
+    public const string SessionSnapshotTurns = "session.snapshot.turns";
     /// <summary>The socket peer's address (semantic convention): shows from which network a client came back.</summary>
     public const string NetworkPeerAddress = "network.peer.address";
     public const string WsConnectionId = "ws.connection.id";

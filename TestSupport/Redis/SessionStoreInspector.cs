@@ -50,6 +50,36 @@ public sealed class SessionStoreInspector : IAsyncDisposable
         return usage.IsNull ? 0 : (long)usage;
     }
 
+    // KEYS: outbox  ARGV: entry id, new text. A stream cannot be edited in place: it is rebuilt with
+    // the same ids, fields and TTL, one entry's text changed and its stored chain left as it was.
+    private const string RewriteEntryText = """
+        local entries = redis.call('XRANGE', KEYS[1], '-', '+')
+        local ttl = redis.call('PTTL', KEYS[1])
+        local found = 0
+        redis.call('DEL', KEYS[1])
+        for _, e in ipairs(entries) do
+          local f = e[2]
+          if e[1] == ARGV[1] then
+            for i = 1, #f, 2 do if f[i] == 't' then f[i + 1] = ARGV[2]; found = 1 end end
+          end
+          redis.call('XADD', KEYS[1], e[1], unpack(f))
+        end
+        if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
+        return found
+        """;
+
+    /// <summary>
+    /// Corrupts the store behind the Backend's back, as a faulty disk, replica or tool would: the
+    /// text of outbox event <paramref name="seq"/> becomes <paramref name="text"/>, its stored chain
+    /// unchanged. Fails when the session's outbox holds no such event.
+    /// </summary>
+    public async Task CorruptOutboxEntryAsync(string sessionId, long seq, string text)
+    {
+        var outbox = await KeyOfTypeAsync(sessionId, RedisType.Stream) ?? throw new InvalidOperationException($"session {sessionId} has no outbox");
+        if ((long)await Db.ScriptEvaluateAsync(RewriteEntryText, [outbox], [$"{seq}-0", text]) != 1)
+            throw new InvalidOperationException($"the outbox of {sessionId} holds no event {seq}");
+    }
+
     private async Task<RedisKey?> KeyOfTypeAsync(string sessionId, RedisType type)
     {
         foreach (var key in await SessionKeysAsync(sessionId))

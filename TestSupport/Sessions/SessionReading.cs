@@ -74,6 +74,21 @@ public static class SessionReading
         }
     }
 
+    /// <summary>Reads connection events until one satisfies <paramref name="until"/>; returns every event read, that one last.</summary>
+    public static async Task<IReadOnlyList<ConnectionEvent>> ReadConnectionEventsAsync(this ResilientSession session, Func<ConnectionEvent, bool> until,
+        CancellationToken cancellationToken = default)
+    {
+        var cancel = Linked(cancellationToken);
+        var read = new List<ConnectionEvent>();
+        while (true)
+        {
+            var change = await session.ConnectionEvents.ReadAsync(cancel);
+            read.Add(change);
+            if (until(change)) return read;
+            ThrowIfEnded(change);
+        }
+    }
+
     private static void ThrowIfEnded(ConnectionEvent change)
     {
         if (change is Ended ended) throw new DeliveryContractException($"session ended with {ended.CloseCode}: {ended.Reason}");

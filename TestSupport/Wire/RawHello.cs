@@ -13,13 +13,14 @@ public static class RawHello
         return await client.ReceiveAsync();
     }
 
-    /// <summary>Opens a socket to <paramref name="endpoint"/> and resumes <paramref name="sessionId"/> from <paramref name="lastSeq"/>.</summary>
-    public static async Task<(RawClient Client, Received Answer)> ResumeAsync(Uri endpoint, string token, string sessionId, long lastSeq, string? epoch)
+    /// <summary>Opens a socket to <paramref name="endpoint"/> and resumes <paramref name="sessionId"/> from <paramref name="lastSeq"/> (with <paramref name="lastChain"/>: as a v1.1 client).</summary>
+    public static async Task<(RawClient Client, Received Answer)> ResumeAsync(Uri endpoint, string token, string sessionId, long lastSeq, string? epoch,
+        string? lastChain = null)
     {
         var client = await RawClient.ConnectAsync(endpoint);
         try
         {
-            return (client, await client.SendHelloAsync(new HelloMessage(token, sessionId, lastSeq, epoch)));
+            return (client, await client.SendHelloAsync(new HelloMessage(token, sessionId, lastSeq, epoch, LastChain: lastChain)));
         }
         catch
         {

@@ -30,13 +30,13 @@ public sealed class RedisRestartTests : RedisStoreTestBase
     public async Task StoresKeepAnsweringAfterRedisRestartsWithAnEmptyScriptCache()
     {
         var (sessions, runs, id) = await SessionWithTwoEventsAsync();
-        Assert.AreEqual(new AttachResult(AttachStatus.Resumed, 2, Epoch), await sessions.AttachAsync(id, Owner, 0, "c2"));
+        Assert.AreEqual(new AttachResult(AttachStatus.Resumed, 2, Epoch), (await sessions.AttachAsync(id, Owner, 0, "c2")) with { Chain = null });
         Assert.IsTrue(await Server.ScriptExistsAsync(SessionScripts.Attach), "the script was cached before the restart");
 
         await RestartRedisAsync();
 
         Assert.IsFalse(await Server.ScriptExistsAsync(SessionScripts.Attach), "the restart emptied the script cache");
-        Assert.AreEqual(new AttachResult(AttachStatus.Resumed, 2, Epoch), await sessions.AttachAsync(id, Owner, 2, "c3"), "the data came back from the AOF");
+        Assert.AreEqual(new AttachResult(AttachStatus.Resumed, 2, Epoch), (await sessions.AttachAsync(id, Owner, 2, "c3")) with { Chain = null }, "the data came back from the AOF");
         Assert.AreEqual(new AppendResult(AppendStatus.Appended, 3), await runs.AppendAsync(id, "r1", 2, "stream.chunk", "after", null));
         Assert.HasCount(3, await sessions.ReadAsync(id, 1));
         Assert.AreEqual(AckResult.Trimmed, await sessions.AckAsync(id, "c3", 3));
@@ -63,7 +63,7 @@ public sealed class RedisRestartTests : RedisStoreTestBase
         await Server.ExecuteAsync("CONFIG", "RESETSTAT");
 
         Assert.AreEqual(new AppendResult(AppendStatus.Appended, 3), await runs.AppendAsync(id, "r1", 2, "stream.chunk", "after", null));
-        Assert.AreEqual(new AttachResult(AttachStatus.Resumed, 3, Epoch), await sessions.AttachAsync(id, Owner, 3, "c2"));
+        Assert.AreEqual(new AttachResult(AttachStatus.Resumed, 3, Epoch), (await sessions.AttachAsync(id, Owner, 3, "c2")) with { Chain = null });
 
         var errors = (await Server.InfoAsync("errorstats")).SelectMany(g => g).ToDictionary(e => e.Key, e => e.Value);
         Assert.IsTrue(errors.ContainsKey("errorstat_NOSCRIPT"), "the server did refuse the cached hash once; the client re-sent the script");

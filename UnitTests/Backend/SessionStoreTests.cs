@@ -20,7 +20,7 @@ public sealed class SessionStoreTests : RedisStoreTestBase
 
         var attach = await store.AttachAsync(id, Owner, lastSeq: 0, "c2");
 
-        Assert.AreEqual(new AttachResult(AttachStatus.Resumed, 0, Epoch), attach);
+        Assert.AreEqual(new AttachResult(AttachStatus.Resumed, 0, Epoch, AspireResilience.Protocol.EventChain.Genesis(id)), attach);
     }
 
     [TestMethod]
@@ -75,7 +75,7 @@ public sealed class SessionStoreTests : RedisStoreTestBase
                 new OutboxEvent(4, "stream.chunk", "r1", 3, "chunk 3"),
                 new OutboxEvent(5, "stream.chunk", "r1", 4, "chunk 4"),
             },
-            fromThree.ToArray());
+            fromThree.Select(e => e with { Chain = null }).ToArray(), "the chain is checked in ChainScriptTests");
     }
 
     [TestMethod]
@@ -89,7 +89,7 @@ public sealed class SessionStoreTests : RedisStoreTestBase
 
         Assert.AreEqual(4, (await store.ReadAsync(id, 1))[0].Seq);
         Assert.AreEqual(new AttachResult(AttachStatus.Gap, 5), await store.AttachAsync(id, Owner, lastSeq: 2, "c2"));
-        Assert.AreEqual(new AttachResult(AttachStatus.Resumed, 5, Epoch), await store.AttachAsync(id, Owner, lastSeq: 3, "c3"));
+        Assert.AreEqual(new AttachResult(AttachStatus.Resumed, 5, Epoch), (await store.AttachAsync(id, Owner, lastSeq: 3, "c3")) with { Chain = null });
     }
 
     [TestMethod]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.WebSockets;
 using AspireResilience.Client;
 
@@ -10,21 +9,14 @@ public sealed class ClientTelemetryTests
     [TestMethod]
     public async Task ReconnectSpanCarriesItsAttributesAndTravelsInTheHello()
     {
-        var reconnect = new TaskCompletionSource<Activity>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == ClientTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { if (a.OperationName == "client.reconnect") reconnect.TrySetResult(a); },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var reconnect = new ClientSpanListener("client.reconnect");
         var sockets = new Queue<ScriptedServerSocket>([
             new(ScriptedSession.Welcome(resumed: false), new WebSocketException(WebSocketError.ConnectionClosedPrematurely)),
             new(ScriptedSession.Welcome(resumed: true, replayCount: 3), null)]);
         var second = sockets.Last();
 
         await using var session = await ScriptedSession.ConnectAsync(sockets);
-        var span = await reconnect.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var span = await reconnect.Stopped.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.AreEqual("s1", span.GetTagItem(ClientTelemetry.SessionId));
         Assert.AreEqual(true, span.GetTagItem(ClientTelemetry.SessionResumed));

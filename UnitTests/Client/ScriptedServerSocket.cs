@@ -5,10 +5,11 @@ namespace AspireResilience.UnitTests.Client;
 
 /// <summary>
 /// A stand-in for the server end of one connection: answers the hello with <paramref name="welcomeJson"/>,
-/// then fails the next receive with <paramref name="failure"/> (or, when null, waits until cancelled
-/// or aborted).
+/// sends <paramref name="afterWelcome"/>, then fails the next receive with <paramref name="failure"/>
+/// (or, when null, waits until cancelled or aborted).
 /// </summary>
-internal sealed class ScriptedServerSocket(string welcomeJson, Exception? failure, WebSocketCloseStatus? closeAfterWelcome = null) : WebSocket
+internal sealed class ScriptedServerSocket(string welcomeJson, Exception? failure, WebSocketCloseStatus? closeAfterWelcome = null,
+    IReadOnlyList<string>? afterWelcome = null) : WebSocket
 {
     private int _receives;
     private WebSocketCloseStatus? _closeStatus;
@@ -22,9 +23,11 @@ internal sealed class ScriptedServerSocket(string welcomeJson, Exception? failur
 
     public override async Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)
     {
-        if (Interlocked.Increment(ref _receives) == 1)
+        var receive = Interlocked.Increment(ref _receives);
+        var frames = afterWelcome ?? [];
+        if (receive <= 1 + frames.Count)
         {
-            var bytes = Encoding.UTF8.GetBytes(welcomeJson);
+            var bytes = Encoding.UTF8.GetBytes(receive == 1 ? welcomeJson : frames[receive - 2]);
             bytes.CopyTo(buffer.AsSpan());
             return new WebSocketReceiveResult(bytes.Length, WebSocketMessageType.Text, endOfMessage: true);
         }
