@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -51,17 +52,30 @@ public static class EventChain
     /// <summary>base64url(SHA-1(len:field ...)[..16]).</summary>
     public static string Digest(params ReadOnlySpan<string> fields)
     {
-        var input = new ArrayBufferWriter<byte>(256);
-        foreach (var field in fields)
+        // Every event is hashed on arrival: one pooled buffer, no intermediate strings.
+        var capacity = 0;
+        foreach (var field in fields) capacity += Encoding.UTF8.GetMaxByteCount(field.Length) + 11;
+        var buffer = ArrayPool<byte>.Shared.Rent(capacity);
+        try
         {
-            var length = Encoding.UTF8.GetByteCount(field);
-            Encoding.ASCII.GetBytes(length.ToString(CultureInfo.InvariantCulture) + ":", input);
-            Encoding.UTF8.GetBytes(field, input);
-        }
-        // CA5350: SHA-1 is what Redis's Lua offers; it guards against accidents, not forgers (see remarks).
+            var written = 0;
+            foreach (var field in fields)
+            {
+                Encoding.UTF8.GetByteCount(field).TryFormat(buffer.AsSpan(written), out var digits, default, CultureInfo.InvariantCulture);
+                written += digits;
+                buffer[written++] = (byte)':';
+                written += Encoding.UTF8.GetBytes(field, buffer.AsSpan(written));
+            }
+            Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+            // CA5350: SHA-1 is what Redis's Lua offers; it guards against accidents, not forgers (see remarks).
 #pragma warning disable CA5350
-        var hash = SHA1.HashData(input.WrittenSpan);
+            SHA1.HashData(buffer.AsSpan(0, written), hash);
 #pragma warning restore CA5350
-        return Convert.ToBase64String(hash.AsSpan(0, 16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            return Base64Url.EncodeToString(hash[..16]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
