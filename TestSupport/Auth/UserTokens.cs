@@ -11,9 +11,15 @@ namespace AspireResilience.TestSupport.Auth;
 /// refresh token twice), and a grant once sent is seen through even when its caller gives up (a
 /// link that drops mid-refresh cancels the caller, but the AuthService has already rotated the
 /// token: dropping its answer would lose the only valid refresh token). The chaos soak found both.
+/// A grant that hangs (an AuthService killed mid-request, its connection held open) is given up
+/// after <see cref="GrantTimeout"/>, and a refresh token the AuthService no longer honours (its
+/// family revoked, e.g. after a rotation whose answer was lost) is replaced by signing in again,
+/// as an app that keeps the user's credentials would: a client is never left retrying a dead token.
 /// </remarks>
 public sealed class UserTokens(TokenClient client, string user, string password)
 {
+    private static readonly TimeSpan GrantTimeout = TimeSpan.FromSeconds(15);
+
     private readonly Lock _lock = new();
     private TokenResponse? _current;
     private Task<TokenResponse>? _grant;
@@ -35,9 +41,18 @@ public sealed class UserTokens(TokenClient client, string user, string password)
         try
         {
             // Not the caller's token: the grant must finish (or fail) on its own, see the remarks.
-            var next = current is null
-                ? await client.PasswordAsync(user, password, CancellationToken.None)
-                : await client.RefreshAsync(current.RefreshToken, CancellationToken.None);
+            using var bound = new CancellationTokenSource(GrantTimeout);
+            TokenResponse next;
+            try
+            {
+                next = current is null
+                    ? await client.PasswordAsync(user, password, bound.Token)
+                    : await client.RefreshAsync(current.RefreshToken, bound.Token);
+            }
+            catch (HttpRequestException ex) when (current is not null && ex.Message.Contains("invalid_grant", StringComparison.Ordinal))
+            {
+                next = await client.PasswordAsync(user, password, bound.Token);
+            }
             lock (_lock) _current = next;
             return next;
         }
