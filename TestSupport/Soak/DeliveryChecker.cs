@@ -42,7 +42,7 @@ public static class DeliveryChecker
             clients.Length, clients.Sum(c => c.Prompts), clients.Sum(c => c.Events), clients.Sum(c => c.Answers),
             clients.Sum(c => c.Resumes), clients.Sum(c => c.FreshSessions),
             clients.Sum(c => c.Lost), clients.Sum(c => c.Duplicated), clients.Sum(c => c.Reordered),
-            [.. clients.SelectMany(c => c.Violations)]);
+            [.. clients.SelectMany(c => c.Violations)], clients.Sum(c => c.ChainChecked), clients.Sum(c => c.ChainBreaks));
     }
 
     /// <summary>One client's pass over its history.</summary>
@@ -52,6 +52,7 @@ public static class DeliveryChecker
         private readonly HashSet<string> _abandoned = new(StringComparer.Ordinal);
         private Segment _segment = new(1);
         private int _pendingFreshSessions;
+        private readonly Queue<string> _pendingSessionIds = new();
         private bool _faultsStopped;
         private int _answersAfterFaults;
         private FinalState? _final;
@@ -65,6 +66,8 @@ public static class DeliveryChecker
         public long Lost { get; private set; }
         public long Duplicated { get; private set; }
         public long Reordered { get; private set; }
+        public long ChainBreaks { get; private set; }
+        public long ChainChecked { get; private set; }
 
         public ClientCheck Run(IReadOnlyList<HistoryEntry> entries)
         {
@@ -106,7 +109,11 @@ public static class DeliveryChecker
 
         private void OnWelcome(WelcomeSeen w)
         {
-            if (w.Generation == 1) return; // the first connection opens a new session: nothing to resume
+            if (w.Generation == 1)
+            {
+                _segment.SessionId ??= w.SessionId; // the first connection opens a new session: nothing to resume
+                return;
+            }
             if (w.Resumed)
             {
                 Resumes++;
@@ -124,6 +131,7 @@ public static class DeliveryChecker
             }
             // Its events start again at seq 1; the old session's may still be read before them.
             _pendingFreshSessions++;
+            _pendingSessionIds.Enqueue(w.SessionId);
         }
 
         private void OnEvent(EventDelivered e)
@@ -133,7 +141,7 @@ public static class DeliveryChecker
             {
                 _pendingFreshSessions--;
                 Close(_segment);
-                _segment = new Segment(_segment.Number + 1);
+                _segment = new Segment(_segment.Number + 1) { SessionId = _pendingSessionIds.TryDequeue(out var id) ? id : null };
             }
             var segment = _segment;
             if (!segment.Seen.Add(e.Seq))
@@ -147,6 +155,7 @@ public static class DeliveryChecker
                 Reordered++;
                 Fail($"session #{segment.Number}: seq {e.Seq} arrived after seq {segment.Top}");
             }
+            if (e.Seq > segment.Top) CheckChain(e, segment);
             segment.Top = Math.Max(segment.Top, e.Seq);
             if (e.RunId is null) return;
             if (!_runs.TryGetValue(e.RunId, out var run))
@@ -225,6 +234,30 @@ public static class DeliveryChecker
             Fail($"session #{segment.Number}: {missing} seq(s) below {segment.Top} never reached the application (first: {first})");
         }
 
+        /// <summary>
+        /// Protocol v1.1: each event's chain must continue the session's own chain from its genesis,
+        /// recomputed here from what reached the application, independently of the client library.
+        /// </summary>
+        private void CheckChain(EventDelivered e, Segment segment)
+        {
+            if (e.Chain is null || segment.SessionId is null) return; // a v1 server, or a history without its welcome
+            var previous = segment.Chain ?? (e.Seq == 1 ? EventChain.Genesis(segment.SessionId) : null);
+            if (previous is null || e.Seq != segment.Top + 1)
+            {
+                segment.Chain = e.Chain; // after a gap (counted as lost) the chain is picked up again
+                return;
+            }
+            ChainChecked++;
+            var expected = EventChain.Next(previous, e.Seq, e.Kind, e.RunId, e.Index, e.Text);
+            if (e.Chain != expected)
+            {
+                ChainBreaks++;
+                Fail($"session #{segment.Number}: seq {e.Seq}'s chain does not continue the session's chain");
+            }
+            // Go on from what the chain should be: one bad entry is one break, not one per event after it.
+            segment.Chain = expected;
+        }
+
         private void Fail(string violation) => Violations.Add($"{client}: {violation}");
 
         private static string Clip(string text) => text.Length <= 60 ? text : text[..60] + "…";
@@ -234,6 +267,10 @@ public static class DeliveryChecker
     private sealed class Segment(int number)
     {
         public int Number { get; } = number;
+        public string? SessionId { get; set; }
+
+        /// <summary>The chain of the newest event seen in order (v1.1).</summary>
+        public string? Chain { get; set; }
         public HashSet<long> Seen { get; } = [];
         public long Top { get; set; }
         public int Answers { get; set; }

@@ -6,7 +6,7 @@ namespace AspireResilience.TestSupport.Soak;
 /// </summary>
 public sealed record DeliveryVerdict(
     int Clients, int Prompts, long Events, int Answers, int Resumes, int FreshSessions,
-    long Lost, long Duplicated, long Reordered, IReadOnlyList<string> Violations)
+    long Lost, long Duplicated, long Reordered, IReadOnlyList<string> Violations, long ChainChecked = 0, long ChainBreaks = 0)
 {
     public bool Passed => Violations.Count == 0;
 }

@@ -9,8 +9,8 @@ public abstract record HistoryEntry;
 /// <summary>The application sent prompt <paramref name="Id"/> (the run id it asks for) with <paramref name="Text"/>.</summary>
 public sealed record PromptSent(string Id, string Text) : HistoryEntry;
 
-/// <summary>An event reached the application (read from <c>ResilientSession.Events</c>).</summary>
-public sealed record EventDelivered(long Seq, string Kind, string? RunId, int Index, string Text) : HistoryEntry;
+/// <summary>An event reached the application (read from <c>ResilientSession.Events</c>), with its v1.1 <paramref name="Chain"/> when the server sent one.</summary>
+public sealed record EventDelivered(long Seq, string Kind, string? RunId, int Index, string Text, string? Chain = null) : HistoryEntry;
 
 /// <summary>
 /// The server answered a <c>hello</c>. <paramref name="Generation"/> counts connections from 1;

@@ -95,7 +95,7 @@ internal sealed class SoakClient : IAsyncDisposable
         {
             await foreach (var e in Session.Events.ReadAllAsync())
             {
-                History.Add(new EventDelivered(e.Seq, e.Kind, e.RunId, e.Index, e.Text));
+                History.Add(new EventDelivered(e.Seq, e.Kind, e.RunId, e.Index, e.Text, e.Chain));
                 if (e.Kind == EventKinds.StreamEnd && e.RunId == Volatile.Read(ref _waitingFor)) Volatile.Read(ref _answer)?.TrySetResult(true);
             }
         }

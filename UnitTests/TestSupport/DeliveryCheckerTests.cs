@@ -34,6 +34,30 @@ public sealed class DeliveryCheckerTests
     }
 
     [TestMethod]
+    public void ChainedEventsThatContinueTheSessionsChainPassAndABrokenLinkFails()
+    {
+        EventDelivered[] Chained(IEnumerable<EventDelivered> events)
+        {
+            var chain = EventChain.Genesis("s1");
+            return [.. events.Select(e => e with { Chain = chain = EventChain.Next(chain, e.Seq, e.Kind, e.RunId, e.Index, e.Text) })];
+        }
+        var answer = Chained([.. Answer(1, "p0", "a ", "b "), .. Answer(5, "p1", "c ", "d ")]);
+        HistoryEntry[] History(EventDelivered[] events) =>
+            [Welcome(1), new PromptSent("p0", "q"), .. events[..4], new PromptSent("p1", "q"), .. events[4..], .. Healthy(p: "p2", firstSeq: 9, "e ", "f ")];
+
+        var kept = Check(History(answer));
+        Assert.IsTrue(kept.Passed, string.Join('\n', kept.Violations));
+        Assert.AreEqual((8L, 0L), (kept.ChainChecked, kept.ChainBreaks));
+
+        // The server's stored chain for seq 6 is not the one its predecessor leads to (corrupted, or another stream's).
+        var broken = answer.ToArray();
+        broken[5] = broken[5] with { Chain = EventChain.Genesis("another session") };
+        var verdict = Check(History(broken));
+        Assert.AreEqual(1L, verdict.ChainBreaks);
+        AssertViolation(verdict, "seq 6's chain does not continue the session's chain");
+    }
+
+    [TestMethod]
     public void AnEventThatNeverArrivedIsLost()
     {
         var answer = Answer(1, "p0", "a ", "b ");
