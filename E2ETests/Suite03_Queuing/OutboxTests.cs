@@ -15,8 +15,10 @@ public sealed class OutboxTests : E2ETest<OutboxEnvironment>
 {
     private const int EventsPerAnswer = OutboxEnvironment.EventsPerAnswer;
 
-    // session.replay of 10,004 events measured 120–130 ms here (about 80,000 events/s); about 2x over what we see.
-    private static readonly TimeSpan LargeReplayBudget = TimeSpan.FromMilliseconds(300);
+    // session.replay of 10,004 events: 120–130 ms here with protocol v1 (about 80,000 events/s); with v1.1's chain
+    // (a third more bytes per event, each one hashed by the client) 157 ms alone and 281 ms in a full run beside
+    // the soak's AppHost. About 2x over the slowest seen.
+    private static readonly TimeSpan LargeReplayBudget = TimeSpan.FromMilliseconds(600);
 
     [TestMethod]
     public async Task ALargeReplayCompletesInOrderAndAcksTrimTheOutbox()
