@@ -17,7 +17,7 @@ public sealed class UserCapTests : E2ETest<HeartbeatEnvironment>
     [TestMethod]
     public async Task ASocketBeyondTheUsersCapIsClosed4009AndALeavingSocketMakesRoom()
     {
-        var (user, token) = await UserTokenAsync();
+        var (user, token) = await RawClient.UserTokenAsync(Env);
         var open = new List<(RawClient Client, WelcomeMessage Welcome)>();
         for (var i = 0; i < HeartbeatEnvironment.MaxConnectionsPerUser; i++)
         {
@@ -53,7 +53,7 @@ public sealed class UserCapTests : E2ETest<HeartbeatEnvironment>
     [TestMethod]
     public async Task ANewSessionBeyondTheUsersCapEvictsTheLeastRecentlyUsedDetachedOne()
     {
-        var (user, token) = await UserTokenAsync();
+        var (user, token) = await RawClient.UserTokenAsync(Env);
         await using var redis = await RedisProbe.ConnectAsync(Env, Timeouts.Token());
         var left = new List<WelcomeMessage>();
         for (var i = 0; i <= HeartbeatEnvironment.MaxSessionsPerUser; i++)
@@ -88,10 +88,4 @@ public sealed class UserCapTests : E2ETest<HeartbeatEnvironment>
 
     private static Task WaitUntilDetachedAsync(RedisProbe redis, string user) =>
         Poll.UntilAsync(async () => await redis.Db.SortedSetLengthAsync($"user:{{{user}}}:live") == 0, "the user's sockets are detached");
-
-    private static async Task<(string User, string Token)> UserTokenAsync()
-    {
-        var (user, password) = Env.Users.Next();
-        return (user, await new UserTokens(Env.Tokens, user, password).GetAsync(false, Timeouts.Token()));
-    }
 }

@@ -59,10 +59,13 @@ public sealed class RawClient : IAsyncDisposable
     }
 
     /// <summary>A fresh access token for <paramref name="env"/>'s next unused user.</summary>
-    public static async Task<string> TokenAsync(TestEnvironment env)
+    public static async Task<string> TokenAsync(TestEnvironment env) => (await UserTokenAsync(env)).Token;
+
+    /// <summary>The next unused user of <paramref name="env"/> (the token's <c>sub</c>) and a fresh access token of theirs.</summary>
+    public static async Task<(string User, string Token)> UserTokenAsync(TestEnvironment env)
     {
         var (user, password) = env.Users.Next();
-        return await new UserTokens(env.Tokens, user, password).GetAsync(false, Timeouts.Token());
+        return (user, await new UserTokens(env.Tokens, user, password).GetAsync(false, Timeouts.Token()));
     }
 
     /// <summary>Sends one text frame holding <paramref name="json"/> as UTF-8.</summary>
