@@ -22,6 +22,12 @@ internal sealed class SessionLink(WebSocket socket) : IDisposable
         {
             await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // ManagedWebSocket reports a send cut short by Abort() (a dead link, a network switch) as a
+            // cancellation nobody asked for; to every caller it is a lost link like any other.
+            throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The link was aborted during the send.", ex);
+        }
         finally
         {
             _sendLock.Release();
