@@ -253,6 +253,8 @@ public sealed partial class ResilientSession : IAsyncDisposable
                 activity?.AddEvent(new ActivityEvent(ClientTelemetry.AttemptFailedEvent, tags: new ActivityTagsCollection { [ClientTelemetry.ErrorType] = ex.GetType().Name }));
                 // A refusal moves to the next address; one not yet refused is tried without a delay.
                 if (EndpointRotation.IsRefusal(ex)) waitFirst = !_endpoints.Refused();
+                // A 429/503 upgrade answer's Retry-After sets the floor of the next delay, as a 4029 does.
+                if (ex is HandshakeRefusedException refused) retryAfter = refused.RetryAfter(_options.TimeProvider.GetUtcNow()) ?? retryAfter;
             }
         }
         return false;

@@ -35,18 +35,27 @@ public static class WebSocketConnector
     {
         ArgumentNullException.ThrowIfNull(webSocket);
         ArgumentNullException.ThrowIfNull(path);
-        if (path.LocalAddress is null && configureSocket is null)
+        // A 429 or 503 answer names its Retry-After; without the details it would be a bare WebSocketException.
+        webSocket.Options.CollectHttpResponseDetails = true;
+        try
         {
-            await webSocket.ConnectAsync(path.Endpoint, cancellationToken);
-            return;
+            if (path.LocalAddress is null && configureSocket is null)
+            {
+                await webSocket.ConnectAsync(path.Endpoint, cancellationToken);
+                return;
+            }
+            var handler = new SocketsHttpHandler
+            {
+                ConnectCallback = (context, token) => OpenStreamAsync(context.DnsEndPoint, path.LocalAddress, configureSocket, token),
+            };
+            // The upgraded connection leaves the handler's pool, so the invoker can go once connected.
+            using var invoker = new HttpMessageInvoker(handler);
+            await webSocket.ConnectAsync(path.Endpoint, invoker, cancellationToken);
         }
-        var handler = new SocketsHttpHandler
+        catch (WebSocketException ex) when (HandshakeRefusedException.IsRefusal(webSocket.HttpStatusCode))
         {
-            ConnectCallback = (context, token) => OpenStreamAsync(context.DnsEndPoint, path.LocalAddress, configureSocket, token),
-        };
-        // The upgraded connection leaves the handler's pool, so the invoker can go once connected.
-        using var invoker = new HttpMessageInvoker(handler);
-        await webSocket.ConnectAsync(path.Endpoint, invoker, cancellationToken);
+            throw new HandshakeRefusedException(webSocket.HttpStatusCode, HandshakeRefusedException.ParseRetryAfter(webSocket.HttpResponseHeaders), ex);
+        }
     }
 
     private static async ValueTask<Stream> OpenStreamAsync(DnsEndPoint remote, IPAddress? localAddress, Action<Socket>? configureSocket, CancellationToken cancellationToken)
