@@ -1,7 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AspireResilience.AppHost.Redis;
 

@@ -1,6 +1,6 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace AspireResilience.AppHost.Redis;

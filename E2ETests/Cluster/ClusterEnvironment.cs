@@ -6,7 +6,7 @@ namespace AspireResilience.E2ETests.Cluster;
 /// </summary>
 public sealed class ClusterEnvironment : IEnvironmentDefinition
 {
-    public static EnvironmentOptions Options => new() { Name = "cluster", RedisMode = RedisModes.Cluster, BackendReplicas = 1 };
+    public static EnvironmentOptions Options => new() { Name = "cluster", RedisMode = RedisModes.Cluster, BackendReplicas = 1, UserPoolSize = 260 };
 
     public static bool Shared => false;
 }

@@ -28,6 +28,8 @@ public sealed class ClusterFailoverTests : E2ETest<ClusterEnvironment>
         var replica = await nodes.ReplicaOfAsync(master);
         var observer = ClusterNodes.Name(Enumerable.Range(0, ClusterNodes.Count).First(i => ClusterNodes.Name(i) != master && ClusterNodes.Name(i) != replica));
         var masterPort = nodes.Port(master);
+        var masterInstance = await nodes.InstanceAsync(master);
+        var killedPid = 0;
 
         const string prompt = "tell me a long story while redis fails over";
         var reference = await ReferenceAnswers.UninterruptedAsync(Env, prompt);
@@ -54,10 +56,15 @@ public sealed class ClusterFailoverTests : E2ETest<ClusterEnvironment>
         Budget.AssertWithin("Redis Cluster master SIGKILL → next event delivered", resumedAt.Value - killedAt.Value, KillToNextEventBudget,
             "kill command → first event the client received after it, client receive time");
 
+        // The killed node comes back (its AOF and nodes.conf) as the replica of the node that replaced it.
+        await Env.Faults.StartAsync(master, killedPid, masterInstance);
+        await Poll.UntilAsync(async () => !await nodes.SeesFailedAsync(observer, masterPort) && !await nodes.IsMasterAsync(master),
+            $"{master} rejoined as a replica");
+
         async Task KillAndWatchAsync()
         {
             killedAt = TimeProvider.System.GetUtcNow();
-            await Env.Faults.KillAsync(master, master);
+            killedPid = await Env.Faults.KillAsync(master, masterInstance);
             await Poll.UntilAsync(() => nodes.SeesFailedAsync(observer, masterPort), $"{observer} flags {master} as failed");
             failFlaggedAt = TimeProvider.System.GetUtcNow();
             await Poll.UntilAsync(() => nodes.IsMasterAsync(replica), $"{replica} is promoted");

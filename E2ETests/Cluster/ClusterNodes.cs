@@ -31,8 +31,7 @@ internal sealed class ClusterNodes(TestEnvironment env, ConnectionMultiplexer re
     {
         var endpoint = await redis.GetDatabase().IdentifyEndpointAsync($"session:{{{sessionId}}}")
             ?? throw new InvalidOperationException("no node serves the session's slot");
-        var port = ((IPEndPoint)endpoint).Port;
-        return Name(Enumerable.Range(0, Count).Single(i => Port(i) == port));
+        return Name(Enumerable.Range(0, Count).Single(i => Port(i) == PortOf(endpoint)));
     }
 
     /// <summary>The hash slot of <paramref name="sessionId"/>'s keys.</summary>
@@ -57,8 +56,8 @@ internal sealed class ClusterNodes(TestEnvironment env, ConnectionMultiplexer re
     /// </summary>
     public async Task<int> MoveSlotAsync(int slot, string source, string target)
     {
-        var from = redis.GetServer("127.0.0.1", Port(source));
-        var to = redis.GetServer("127.0.0.1", Port(target));
+        var from = Server(source);
+        var to = Server(target);
         var sourceId = (string)(await from.ExecuteAsync("CLUSTER", "MYID"))!;
         var targetId = (string)(await to.ExecuteAsync("CLUSTER", "MYID"))!;
         await to.ExecuteAsync("CLUSTER", "SETSLOT", slot, "IMPORTING", sourceId);
@@ -74,14 +73,24 @@ internal sealed class ClusterNodes(TestEnvironment env, ConnectionMultiplexer re
         }
         foreach (var master in await MastersAsync())
         {
-            await redis.GetServer("127.0.0.1", Port(master)).ExecuteAsync("CLUSTER", "SETSLOT", slot, "NODE", targetId);
+            await Server(master).ExecuteAsync("CLUSTER", "SETSLOT", slot, "NODE", targetId);
         }
         return moved;
     }
 
     /// <summary>How many keys <paramref name="node"/> holds in <paramref name="slot"/>.</summary>
     public async Task<long> KeysInSlotAsync(string node, int slot) =>
-        (long)(await redis.GetServer("127.0.0.1", Port(node)).ExecuteAsync("CLUSTER", "COUNTKEYSINSLOT", slot));
+        (long)(await Server(node).ExecuteAsync("CLUSTER", "COUNTKEYSINSLOT", slot));
+
+    // The connection string names the nodes as localhost:port, CLUSTER NODES as 127.0.0.1:port: the port is what they share.
+    private IServer Server(string node) => redis.GetServers().First(s => PortOf(s.EndPoint) == Port(node));
+
+    private static int PortOf(EndPoint endpoint) => endpoint switch
+    {
+        IPEndPoint ip => ip.Port,
+        DnsEndPoint dns => dns.Port,
+        _ => throw new InvalidOperationException($"unexpected endpoint {endpoint}"),
+    };
 
     /// <summary>The node the cluster made replica of <paramref name="master"/>.</summary>
     public async Task<string> ReplicaOfAsync(string master)
@@ -102,9 +111,13 @@ internal sealed class ClusterNodes(TestEnvironment env, ConnectionMultiplexer re
     public async Task<bool> IsMasterAsync(string node) =>
         (await ClusterNodesTextAsync(node)).Single(n => n.Contains("myself", StringComparison.Ordinal)).Split(' ')[2].Contains("master", StringComparison.Ordinal);
 
+    /// <summary>The node's instance id (what Aspire's commands and notifications name), once it is healthy.</summary>
+    public async Task<string> InstanceAsync(string node) =>
+        (await env.App.ResourceNotifications.WaitForResourceHealthyAsync(node, Timeouts.Token())).ResourceId;
+
     private async Task<string[]> ClusterNodesTextAsync(string node)
     {
-        var server = redis.GetServer("127.0.0.1", Port(node));
+        var server = Server(node);
         var text = (string?)await server.ExecuteAsync("CLUSTER", "NODES") ?? "";
         return text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
