@@ -19,9 +19,11 @@ public sealed class RedisClusterResource(string name, IReadOnlyList<RedisServerR
         get
         {
             var builder = new ReferenceExpressionBuilder();
+            // 127.0.0.1, the address the nodes bind and announce in CLUSTER NODES and MOVED: with
+            // "localhost" a client would know each node under two names and connect to it twice.
             foreach (var node in Nodes)
             {
-                builder.Append($"{node.Endpoint.Property(EndpointProperty.HostAndPort)},");
+                builder.Append($"127.0.0.1:{node.Endpoint.Property(EndpointProperty.Port)},");
             }
             builder.Append($"password={Password}");
             return builder.Build();

@@ -38,7 +38,7 @@ public sealed class CapacityFigureTests : E2ETest<ClusterEnvironment>
                 + $"Redis used_memory +{memoryIdle - memoryBefore} B = {(memoryIdle - memoryBefore) / (double)IdleSessions:F0} B per session (masters)");
             Console.WriteLine($"established connections per node (all clients: Backend, AuthService, probes, replication, this test): {string.Join(" ", connections)}");
 
-            var callsBefore = await redis.CommandCallsAsync();
+            var statsBefore = await redis.CommandStatsAsync();
             var answers = await Task.WhenAll(clients.Take(AnsweredSessions).Select(async (c, i) =>
             {
                 await c.Session.SendPromptAsync("p", $"measure me {i}", Timeouts.Token());
@@ -46,15 +46,30 @@ public sealed class CapacityFigureTests : E2ETest<ClusterEnvironment>
             }));
             var events = answers.Sum(a => a.Events.Count);
             var memoryAnswered = await redis.UsedMemoryAsync();
-            var callsAfter = await redis.CommandCallsAsync();
-            var calls = callsAfter.ToDictionary(c => c.Key, c => c.Value - callsBefore.GetValueOrDefault(c.Key));
+            var statsAfter = await redis.CommandStatsAsync();
+            var stats = statsAfter.ToDictionary(c => c.Key, c => (
+                Calls: c.Value.Calls - statsBefore.GetValueOrDefault(c.Key).Calls,
+                Microseconds: c.Value.Microseconds - statsBefore.GetValueOrDefault(c.Key).Microseconds));
             Console.WriteLine($"{AnsweredSessions} of them answered one prompt each: {events} events, Redis used_memory +{memoryAnswered - memoryIdle} B "
-                + $"= {(memoryAnswered - memoryIdle) / (double)events:F0} B per event held (acks trim what the client confirmed)");
-            foreach (var (command, count) in calls.Where(c => c.Value > 0).OrderByDescending(c => c.Value))
+                + $"= {(memoryAnswered - memoryIdle) / (double)AnsweredSessions:F0} B per session for its first answer (its outbox stream, context list and run record are created; acks on)");
+            foreach (var (command, (count, usec)) in stats.Where(c => c.Value.Calls > 0).OrderByDescending(c => c.Value.Calls))
             {
-                Console.WriteLine($"  {command}: {count} calls = {count / (double)events:F2} per event");
+                Console.WriteLine($"  {command}: {count} calls = {count / (double)events:F2} per event, {usec} µs");
             }
-            Console.WriteLine($"  all commands: {calls.Values.Sum() / (double)events:F2} per event (everything the masters ran meanwhile: appends, reads, acks, upkeep, scans, probes)");
+            // INFO counts a script's inner calls under their own names too, and the script's time includes theirs: the sum is an upper bound.
+            Console.WriteLine($"  all commands: {stats.Values.Sum(v => v.Calls) / (double)events:F2} per event (Lua-internal calls included; everything the masters ran meanwhile: appends, reads, acks, upkeep, scans, probes)");
+            Console.WriteLine($"  Redis CPU: {stats.Values.Sum(v => v.Microseconds) / (double)events:F1} µs per event summed over all commands (upper bound: a script's time and its inner calls' both count), "
+                + $"{stats.Where(c => c.Key is "evalsha" or "eval").Sum(c => c.Value.Microseconds) / (double)events:F1} µs per event in scripts");
+
+            // A second answer on the same sessions: what grows with talk, apart from what the first answer created once (outbox stream, context list, run record).
+            var seconds = await Task.WhenAll(clients.Take(AnsweredSessions).Select(async (c, i) =>
+            {
+                await c.Session.SendPromptAsync("q", $"and once more {i}", Timeouts.Token());
+                return await c.Session.ReadAnswerAsync("q");
+            }));
+            var memorySecond = await redis.UsedMemoryAsync();
+            Console.WriteLine($"a second answer on each of the {AnsweredSessions} ({seconds.Sum(a => a.Events.Count)} events): Redis used_memory +{memorySecond - memoryAnswered} B "
+                + $"= {(memorySecond - memoryAnswered) / (double)AnsweredSessions:F0} B per session per further answer");
 
             Assert.IsGreaterThan(0, memoryIdle - memoryBefore, "idle sessions cost Redis memory");
             Assert.IsGreaterThan(0, events);

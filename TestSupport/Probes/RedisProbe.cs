@@ -44,23 +44,26 @@ public sealed class RedisProbe : IAsyncDisposable
     public async Task<long> UsedMemoryAsync() => (await Task.WhenAll(Masters.Select(s => InfoFieldAsync(s, "memory", "used_memory")))).Sum();
 
     /// <summary>
-    /// <c>INFO commandstats</c> summed over the masters: calls per command (lower case, e.g.
-    /// <c>evalsha</c>, <c>spublish</c>). The difference of two readings is what a workload cost.
+    /// <c>INFO commandstats</c> summed over the masters: calls and microseconds of Redis CPU per
+    /// command (lower case, e.g. <c>evalsha</c>, <c>spublish</c>; the commands a script runs are
+    /// counted too, and its own time includes theirs). The difference of two readings is what a
+    /// workload cost.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, long>> CommandCallsAsync()
+    public async Task<IReadOnlyDictionary<string, (long Calls, long Microseconds)>> CommandStatsAsync()
     {
-        var calls = new Dictionary<string, long>(StringComparer.Ordinal);
+        var stats = new Dictionary<string, (long Calls, long Microseconds)>(StringComparer.Ordinal);
         foreach (var server in Masters)
         {
             foreach (var stat in (await server.InfoAsync("commandstats")).SelectMany(g => g))
             {
-                // cmdstat_evalsha: calls=12,usec=...
+                // cmdstat_evalsha: calls=12,usec=345,usec_per_call=28.75,...
+                var fields = stat.Value.Split(',').Select(f => f.Split('=')).ToDictionary(f => f[0], f => f[1]);
                 var name = stat.Key["cmdstat_".Length..];
-                var value = long.Parse(stat.Value.Split(',')[0]["calls=".Length..], CultureInfo.InvariantCulture);
-                calls[name] = calls.GetValueOrDefault(name) + value;
+                var (calls, usec) = stats.GetValueOrDefault(name);
+                stats[name] = (calls + long.Parse(fields["calls"], CultureInfo.InvariantCulture), usec + long.Parse(fields["usec"], CultureInfo.InvariantCulture));
             }
         }
-        return calls;
+        return stats;
     }
 
     private static async Task<long> InfoFieldAsync(IServer server, string section, string field) =>
