@@ -7,7 +7,8 @@ using AspireResilience.Contracts;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Infrastructure: published, the Redis container; run, the machine's redis-server (docs/security.md).
+// Infrastructure: published, the Redis container; run, the machine's redis-server, or with
+// Redis:Mode=cluster a Redis Cluster of them (docs/security.md, docs/architecture.md).
 var redis = builder.AddSessionStore(ResourceNames.Redis);
 
 // Services
@@ -33,12 +34,16 @@ if (builder.ExecutionContext.IsRunMode)
         .WithDropConnectionsCommand();
 
     var chaos = builder.AddChaosProxy(ResourceNames.Chaos);
-    var redisThroughChaos = chaos.AddProxy(ChaosProxyNames.Redis, ((IResourceWithEndpoints)redis.Resource).GetEndpoint("tcp"));
     chaos.AddProxy(ChaosProxyNames.Backend, backend.GetEndpoint("http"));
-    // Set after WithReference: the later value of the variable wins.
-    backend
-        .WithEnvironment("ConnectionStrings__redis", redis.ConnectionStringVia(redisThroughChaos))
-        .WaitFor(chaos);
+    backend.WaitFor(chaos);
+    // A cluster's MOVED redirects name each node's own address: no proxy can sit in front of
+    // it, so in cluster mode the Backend talks to the nodes and the Redis hop has no toxics.
+    if (!builder.IsRedisCluster())
+    {
+        var redisThroughChaos = chaos.AddProxy(ChaosProxyNames.Redis, ((IResourceWithEndpoints)redis.Resource).GetEndpoint("tcp"));
+        // Set after WithReference: the later value of the variable wins.
+        backend.WithEnvironment("ConnectionStrings__redis", redis.ConnectionStringVia(redisThroughChaos));
+    }
 }
 
 builder.Build().Run();

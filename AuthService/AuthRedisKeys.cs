@@ -9,8 +9,14 @@ public static class AuthRedisKeys
     public const string RefreshTokenPrefix = "auth:refresh:";
     public const string RefreshFamilyPrefix = "auth:refresh-family:";
 
-    /// <summary>Hash of one refresh token, keyed by the SHA-256 of the token (never the token).</summary>
-    public static string RefreshToken(string tokenHash) => RefreshTokenPrefix + tokenHash;
+    /// <summary>
+    /// Hash of one refresh token, keyed by the SHA-256 of the token (never the token), under its
+    /// family's hash tag: a token, its successor and its family live in one cluster slot.
+    /// </summary>
+    public static string RefreshToken(string familyId, string tokenHash) => $"{RefreshTokenPrefix}{{{familyId}}}:{tokenHash}";
 
-    public static string RefreshFamily(string familyId) => RefreshFamilyPrefix + familyId;
+    public static string RefreshFamily(string familyId) => $"{RefreshFamilyPrefix}{{{familyId}}}";
+
+    /// <summary>The family id in a key made by <see cref="RefreshFamily"/>.</summary>
+    public static string FamilyIdOfKey(string familyKey) => familyKey[RefreshFamilyPrefix.Length..].Trim('{', '}');
 }

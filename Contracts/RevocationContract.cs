@@ -22,8 +22,8 @@ public static class RevocationContract
     /// <summary>The key that marks access token <paramref name="jti"/> revoked.</summary>
     public static string RevokedJti(string jti) => RevokedJtiPrefix + jti;
 
-    /// <summary>The key that marks family <paramref name="familyId"/> revoked.</summary>
-    public static string RevokedFamily(string familyId) => RevokedFamilyPrefix + familyId;
+    /// <summary>The key that marks family <paramref name="familyId"/> revoked; the family's hash tag, so its revocation is one script on a cluster.</summary>
+    public static string RevokedFamily(string familyId) => $"{RevokedFamilyPrefix}{{{familyId}}}";
 
     /// <summary>The message's wire form on <see cref="Channel"/>.</summary>
     public static string Serialize(RevocationMessage message) => JsonSerializer.Serialize(message);

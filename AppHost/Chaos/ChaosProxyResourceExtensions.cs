@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using AspireResilience.AppHost.Redis;
 using AspireResilience.ChaosProxy.Client;
 using AspireResilience.Contracts;
 
@@ -19,7 +20,7 @@ public static class ChaosProxyResourceExtensions
         return builder.AddProject<Projects.ChaosProxy>(name)
             .WithEnvironment("ChaosProxy__ApiToken", token)
             .WithHttpHealthCheck("/health")
-            .WithFaultCommands(tokenValue);
+            .WithFaultCommands(tokenValue, redisHop: !builder.IsRedisCluster());
     }
 
     /// <summary>
@@ -37,7 +38,8 @@ public static class ChaosProxyResourceExtensions
     }
 
     /// <summary>The dashboard's buttons for the common faults; they call the API with <paramref name="apiToken"/>.</summary>
-    public static IResourceBuilder<ProjectResource> WithFaultCommands(this IResourceBuilder<ProjectResource> chaos, string apiToken)
+    /// <param name="redisHop">Whether the Backend reaches Redis through the proxy (not on a cluster: see AppHost.cs).</param>
+    public static IResourceBuilder<ProjectResource> WithFaultCommands(this IResourceBuilder<ProjectResource> chaos, string apiToken, bool redisHop)
     {
         var api = chaos.GetEndpoint("http");
         chaos.WithCommand("chaos-blackhole", "Blackhole clients 10 s", async context =>
@@ -64,9 +66,9 @@ public static class ChaosProxyResourceExtensions
         {
             var client = Client(api, apiToken);
             await client.ResetConnectionsAsync(ChaosProxyNames.Backend, context.CancellationToken);
-            await client.ResetConnectionsAsync(ChaosProxyNames.Redis, context.CancellationToken);
+            if (redisHop) await client.ResetConnectionsAsync(ChaosProxyNames.Redis, context.CancellationToken);
             return CommandResults.Success();
-        }, new CommandOptions { Description = "TCP RST on every client and Redis connection; the proxies keep listening." });
+        }, new CommandOptions { Description = "TCP RST on every client and Redis connection (Redis: single node only); the proxies keep listening." });
 
         chaos.WithCommand("chaos-reset", "Reset all faults", async context =>
         {

@@ -22,6 +22,7 @@ public static class RedisResourceExtensions
     /// <c>Redis:Mode=container</c>), otherwise the machine's <c>redis-server</c> as an
     /// executable with append-only persistence under <paramref name="dataDirectory"/> (0700) and
     /// a password generated per run, handed over in <c>{dataDirectory}.conf</c> (0600).
+    /// <c>Redis:Mode=cluster</c>: a Redis Cluster of such executables (<see cref="RedisClusterExtensions"/>).
     /// </summary>
     public static IResourceBuilder<IResourceWithConnectionString> AddRealRedis(
         this IDistributedApplicationBuilder builder, string name, string dataDirectory)
@@ -34,19 +35,37 @@ public static class RedisResourceExtensions
 
         var server = FindOnPath("redis-server") ?? throw new DistributedApplicationException(
             "Redis is needed but neither a container runtime nor redis-server was found: install redis-server (Debian: sudo apt-get install -y redis-server).");
-        RedisServerFiles.PrepareDataDirectory(dataDirectory);
         var passwordValue = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        var configFile = dataDirectory + ".conf";
-        RedisServerFiles.WriteConfig(configFile, passwordValue);
-        var password = builder.AddParameter($"{name}-password", () => passwordValue, secret: true);
+        var password = new RedisPassword(builder.AddParameter($"{name}-password", () => passwordValue, secret: true).Resource, passwordValue);
+        if (mode == "cluster")
+        {
+            var cli = FindOnPath("redis-cli") ?? throw new DistributedApplicationException(
+                "Redis:Mode=cluster needs redis-cli to form the cluster: install redis-tools (Debian: sudo apt-get install -y redis-tools).");
+            return builder.AddRedisCluster(name, server, cli, dataDirectory, password);
+        }
+        return builder.AddRedisServer(name, server, dataDirectory, password, port: null, extraArgs: []).WithDataCommands();
+    }
 
-        var resource = new RedisServerResource(name, server, dataDirectory, password.Resource, configFile);
+    /// <summary>
+    /// One <c>redis-server</c> process with append-only persistence under <paramref name="dataDirectory"/>
+    /// (0700), its password in <c>{dataDirectory}.conf</c> (0600), a PING health check and the kill
+    /// command. <paramref name="port"/> null: DCP allocates and proxies the port; a cluster node
+    /// passes its own (nodes announce their address, so nothing may sit in between).
+    /// </summary>
+    internal static IResourceBuilder<RedisServerResource> AddRedisServer(this IDistributedApplicationBuilder builder, string name, string server,
+        string dataDirectory, RedisPassword password, int? port, IReadOnlyList<string> extraArgs)
+    {
+        RedisServerFiles.PrepareDataDirectory(dataDirectory);
+        var configFile = dataDirectory + ".conf";
+        RedisServerFiles.WriteConfig(configFile, password.Value);
+
+        var resource = new RedisServerResource(name, server, dataDirectory, password.Parameter, configFile);
         var healthCheckKey = $"{name}_ping";
         builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
             healthCheckKey, _ => new RedisPingHealthCheck(resource), failureStatus: null, tags: null));
 
         return builder.AddResource(resource)
-            .WithEndpoint(name: RedisServerResource.EndpointName, scheme: "tcp")
+            .WithEndpoint(name: RedisServerResource.EndpointName, scheme: "tcp", port: port, targetPort: port, isProxied: port is null)
             .WithArgs(context =>
             {
                 // The config file first (redis-server's rule): it holds the password, the rest is not secret.
@@ -64,9 +83,9 @@ public static class RedisResourceExtensions
                 context.Args.Add(resource.Persistence ? "yes" : "no");
                 context.Args.Add("--appendfsync");
                 context.Args.Add("everysec");
+                foreach (var arg in extraArgs) context.Args.Add(arg);
             })
             .WithHealthCheck(healthCheckKey)
-            .WithDataCommands()
             .WithKillCommand();
     }
 
@@ -79,6 +98,7 @@ public static class RedisResourceExtensions
         {
             RedisResource { PasswordParameter: { } password } => ReferenceExpression.Create($"{address.Property(EndpointProperty.HostAndPort)},password={password}"),
             RedisServerResource server => ReferenceExpression.Create($"{address.Property(EndpointProperty.HostAndPort)},password={server.Password}"),
+            RedisClusterResource => throw new InvalidOperationException("A cluster cannot be reached through one address: MOVED redirects name each node's own."),
             _ => ReferenceExpression.Create($"{address.Property(EndpointProperty.HostAndPort)}"),
         };
 
@@ -107,7 +127,7 @@ public static class RedisResourceExtensions
         }
     }
 
-    private static string? FindOnPath(string program) =>
+    internal static string? FindOnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, program))

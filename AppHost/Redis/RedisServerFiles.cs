@@ -24,7 +24,7 @@ internal static class RedisServerFiles
     }
 
     /// <summary>
-    /// Writes <c>requirepass</c> into a new 0600 file. An old file is deleted first, so the
+    /// Writes <c>requirepass</c> (and <c>masterauth</c>) into a new 0600 file. An old file is deleted first, so the
     /// mode is the one set at creation: no moment where the password sits in a wider file.
     /// </summary>
     public static void WriteConfig(string path, string password)
@@ -34,7 +34,8 @@ internal static class RedisServerFiles
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerOnlyFile;
         using var file = new FileStream(path, options);
         using var writer = new StreamWriter(file);
-        // Generated from hex digits only, so it needs no quoting in the config syntax.
-        writer.Write($"requirepass {password}\n");
+        // Generated from hex digits only, so it needs no quoting in the config syntax. masterauth:
+        // a cluster's replicas sign in to their masters with the same password (unused on one node).
+        writer.Write($"requirepass {password}\nmasterauth {password}\n");
     }
 }

@@ -7,7 +7,8 @@ namespace AspireResilience.AuthService.RefreshTokens;
 /// The Lua scripts behind refresh tokens. Redis runs a script atomically, so "check used, then
 /// mark used and store the successor" cannot interleave with a concurrent use of the same token:
 /// of two racing requests exactly one rotates and the other sees <c>used</c> and revokes the family.
-/// Family keys are derived inside the scripts (fine on a single Redis node, which is what runs here).
+/// Family keys are derived inside the scripts from the family id, under the same hash tag as the
+/// tokens named in KEYS (<see cref="AuthRedisKeys"/>), so each script touches one cluster slot.
 /// </summary>
 internal static class RefreshTokenScripts
 {
@@ -16,10 +17,10 @@ internal static class RefreshTokenScripts
     // every token of the family.
     private const string RevokeFamilyFunction = $$"""
         local function revoke_family(fid, sub, ttl)
-          local family = '{{RefreshFamilyPrefix}}' .. fid
+          local family = '{{RefreshFamilyPrefix}}{' .. fid .. '}'
           redis.call('HSET', family, 'sub', sub, 'revoked', '1')
           redis.call('PEXPIRE', family, ttl)
-          redis.call('SET', '{{RevokedFamilyPrefix}}' .. fid, sub, 'PX', ttl)
+          redis.call('SET', '{{RevokedFamilyPrefix}}{' .. fid .. '}', sub, 'PX', ttl)
         end
         """;
 
@@ -48,7 +49,7 @@ internal static class RefreshTokenScripts
         if not sub or not fid then
           return {'unknown'}
         end
-        local family = '{{RefreshFamilyPrefix}}' .. fid
+        local family = '{{RefreshFamilyPrefix}}{' .. fid .. '}'
         local family_state = redis.call('HMGET', family, 'revoked', 'expiresAt')
         if family_state[1] == '1' then
           return {'family_revoked', sub, fid}
@@ -82,7 +83,7 @@ internal static class RefreshTokenScripts
         return {'rotated', sub, fid}
         """;
 
-    /// <summary>ARGV: familyId, sub, ttl (ms).</summary>
+    /// <summary>KEYS: family, revoked-family (declared, so a cluster routes the script to their slot). ARGV: familyId, sub, ttl (ms).</summary>
     public const string RevokeFamily = RevokeFamilyFunction + """
 
         revoke_family(ARGV[1], ARGV[2], ARGV[3])

@@ -15,13 +15,13 @@ public sealed class RefreshTokenStore(IConnectionMultiplexer redis, IOptionsMoni
     public async Task<IssuedRefreshToken> StartFamilyAsync(string subject, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var token = RefreshTokenCodec.NewToken();
         var familyId = RefreshTokenCodec.NewFamilyId();
+        var token = RefreshTokenCodec.NewToken(familyId);
         var settings = options.CurrentValue;
         var (lifetime, familyLifetime) = (settings.RefreshTokenLifetime, settings.RefreshFamilyLifetime);
         await redis.GetDatabase().ScriptEvaluateAsync(
             RefreshTokenScripts.StartFamily,
-            [AuthRedisKeys.RefreshToken(RefreshTokenCodec.Hash(token)), AuthRedisKeys.RefreshFamily(familyId)],
+            [AuthRedisKeys.RefreshToken(familyId, RefreshTokenCodec.Hash(token)), AuthRedisKeys.RefreshFamily(familyId)],
             [subject, familyId, ExpiresAtMs(lifetime), (long)lifetime.TotalMilliseconds,
                 ExpiresAtMs(familyLifetime), (long)familyLifetime.TotalMilliseconds]);
         return new IssuedRefreshToken(token, familyId);
@@ -35,11 +35,15 @@ public sealed class RefreshTokenStore(IConnectionMultiplexer redis, IOptionsMoni
         // Checked only before sending: abandoning the script mid-flight would not undo it, it
         // would just lose the successor token.
         cancellationToken.ThrowIfCancellationRequested();
-        var successor = RefreshTokenCodec.NewToken();
+        if (RefreshTokenCodec.FamilyIdOf(token) is not { } familyId)
+        {
+            return RefreshTokenRotation.FromScript("unknown", null, null, "");
+        }
+        var successor = RefreshTokenCodec.NewToken(familyId);
         var lifetime = options.CurrentValue.RefreshTokenLifetime;
         var result = await redis.GetDatabase().ScriptEvaluateAsync(
             RefreshTokenScripts.Rotate,
-            [AuthRedisKeys.RefreshToken(RefreshTokenCodec.Hash(token)), AuthRedisKeys.RefreshToken(RefreshTokenCodec.Hash(successor))],
+            [AuthRedisKeys.RefreshToken(familyId, RefreshTokenCodec.Hash(token)), AuthRedisKeys.RefreshToken(familyId, RefreshTokenCodec.Hash(successor))],
             [timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), ExpiresAtMs(lifetime), (long)lifetime.TotalMilliseconds]);
         var fields = (RedisResult[])result!;
         return RefreshTokenRotation.FromScript(
@@ -53,8 +57,9 @@ public sealed class RefreshTokenStore(IConnectionMultiplexer redis, IOptionsMoni
     public async Task<RefreshTokenFamily?> FindFamilyAsync(string token, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (RefreshTokenCodec.FamilyIdOf(token) is not { } familyId) return null;
         var fields = await redis.GetDatabase().HashGetAsync(
-            AuthRedisKeys.RefreshToken(RefreshTokenCodec.Hash(token)), ["familyId", "sub"]);
+            AuthRedisKeys.RefreshToken(familyId, RefreshTokenCodec.Hash(token)), ["familyId", "sub"]);
         return fields[0].IsNullOrEmpty || fields[1].IsNullOrEmpty ? null : new RefreshTokenFamily(fields[0]!, fields[1]!);
     }
 
@@ -64,11 +69,14 @@ public sealed class RefreshTokenStore(IConnectionMultiplexer redis, IOptionsMoni
         cancellationToken.ThrowIfCancellationRequested();
         await redis.GetDatabase().ScriptEvaluateAsync(
             RefreshTokenScripts.RevokeFamily,
-            keys: [],
+            keys: [AuthRedisKeys.RefreshFamily(family.FamilyId), Contracts.RevocationContract.RevokedFamily(family.FamilyId)],
             values: [family.FamilyId, family.Subject, (long)options.CurrentValue.RefreshTokenLifetime.TotalMilliseconds]);
     }
 
-    /// <summary>Every family not revoked yet, read with SCAN (no server-blocking KEYS) from each primary.</summary>
+    /// <summary>
+    /// Every family not revoked yet, read with SCAN (no server-blocking KEYS) from each primary:
+    /// on a cluster each master holds its own slots' families.
+    /// </summary>
     public async IAsyncEnumerable<RefreshTokenFamily> LiveFamiliesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var db = redis.GetDatabase();
@@ -78,7 +86,7 @@ public sealed class RefreshTokenStore(IConnectionMultiplexer redis, IOptionsMoni
             {
                 var fields = await db.HashGetAsync(key, ["sub", "revoked"]);
                 if (fields[0].IsNullOrEmpty || fields[1] == "1") continue;
-                yield return new RefreshTokenFamily(key.ToString()[AuthRedisKeys.RefreshFamilyPrefix.Length..], fields[0]!);
+                yield return new RefreshTokenFamily(AuthRedisKeys.FamilyIdOfKey(key.ToString()), fields[0]!);
             }
         }
     }

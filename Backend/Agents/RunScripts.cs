@@ -47,7 +47,7 @@ internal static class RunScripts
     // ARGV: instance, index, kind, runId, text, final, leaseUntil, cap, sessionTtlMs, dataTtlMs,
     //       channel, now, answerTurnJson, appendedPrefix, contextTurns, sessionId
     // Allocates the next seq, appends the event with its chain (v1.1), moves the run checkpoint
-    // and announces the seq, all or nothing. 'lease_lost' when this instance no longer owns the
+    // and announces the seq on the session's sharded channel (same hash tag, so same slot), all or nothing. 'lease_lost' when this instance no longer owns the
     // run or the index was already written (another owner took over); 'gone' when the session is
     // gone. The chain is computed here, once, and stored: a send never recomputes it. When the cap
     // drops the oldest entry, its chain becomes the session's base (see ChainLua.chain_at).
@@ -77,7 +77,7 @@ internal static class RunScripts
         redis.call('PEXPIRE', KEYS[2], ARGV[10])
         redis.call('PEXPIRE', KEYS[3], ARGV[10])
         redis.call('PEXPIRE', KEYS[4], ARGV[10])
-        redis.call('PUBLISH', ARGV[11], ARGV[14] .. seq)
+        redis.call('SPUBLISH', ARGV[11], ARGV[14] .. seq)
         return {'ok', seq}
         """;
 

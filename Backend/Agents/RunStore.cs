@@ -20,7 +20,7 @@ public sealed class RunStore(
     private long SessionTtlMs => DataTtlMs * 2;
 
     /// <summary>
-    /// Records a run and indexes it in <see cref="SessionKeys.ActiveRuns"/>, where every process's
+    /// Records a run and indexes it in its shard of <see cref="SessionKeys.ActiveRuns"/>, where every process's
     /// adoption scan finds it. The index lives outside the session's hash slot, so the two cannot
     /// change in one script (that would break on Redis Cluster); their order closes the crash window.
     /// </summary>
@@ -31,7 +31,8 @@ public sealed class RunStore(
         // is indexed, so some process adopts it. The other order left a recorded but unindexed
         // run that nobody ever adopted, while the re-sent prompt was told "duplicate".
         var member = SessionKeys.RunMember(sessionId, runId);
-        await Db.SetAddAsync(SessionKeys.ActiveRuns, member);
+        var index = SessionKeys.ActiveRuns(SessionKeys.ActiveRunShard(sessionId));
+        await Db.SetAddAsync(index, member);
         var turn = JsonSerializer.Serialize(new ContextTurn("user", runId, prompt));
         var result = RunScripts.ParseStartRun(await Db.ScriptEvaluateAsync(RunScripts.StartRun,
             [SessionKeys.Session(sessionId), SessionKeys.Run(sessionId, runId), SessionKeys.Context(sessionId)],
@@ -39,12 +40,12 @@ public sealed class RunStore(
         switch (result)
         {
             case StartRunResult.SessionGone or StartRunResult.Superseded or StartRunResult.TooManyRuns:
-                await Db.SetRemoveAsync(SessionKeys.ActiveRuns, member);
+                await Db.SetRemoveAsync(index, member);
                 break;
             case StartRunResult.Started:
                 // Again, idempotently: a scan in another process may have seen the member in the
                 // instant before the script recorded the run, and dropped it as "gone".
-                await Db.SetAddAsync(SessionKeys.ActiveRuns, member);
+                await Db.SetAddAsync(index, member);
                 break;
             case StartRunResult.Duplicate:
                 // Left alone: a running run is indexed already, and the scan drops a finished one.
@@ -77,11 +78,15 @@ public sealed class RunStore(
     public Task ReleaseAsync(string sessionId, string runId) =>
         Db.ScriptEvaluateAsync(RunScripts.ReleaseRun, [SessionKeys.Run(sessionId, runId)], [instance.Id]);
 
-    public async Task<IReadOnlyList<string>> ActiveAsync() =>
-        (await Db.SetMembersAsync(SessionKeys.ActiveRuns)).Select(m => m.ToString()).ToArray();
+    /// <summary>Every indexed run, read from all shards of the index at once (on a cluster, from every master).</summary>
+    public async Task<IReadOnlyList<string>> ActiveAsync()
+    {
+        var shards = await Task.WhenAll(Enumerable.Range(0, SessionKeys.ActiveRunShards).Select(s => Db.SetMembersAsync(SessionKeys.ActiveRuns(s))));
+        return [.. shards.SelectMany(members => members).Select(m => m.ToString())];
+    }
 
     public Task RemoveActiveAsync(string sessionId, string runId) =>
-        Db.SetRemoveAsync(SessionKeys.ActiveRuns, SessionKeys.RunMember(sessionId, runId));
+        Db.SetRemoveAsync(SessionKeys.ActiveRuns(SessionKeys.ActiveRunShard(sessionId)), SessionKeys.RunMember(sessionId, runId));
 
     private sealed record ContextTurn(string Role, string RunId, string Text);
 }

@@ -89,14 +89,20 @@ public sealed class AccessTokenValidator(
         return notBefore is null || notBefore.Value.ToUniversalTime() - skew <= now;
     }
 
-    /// <summary>Whether the AuthService has revoked the token's <c>jti</c> or its family: one round trip to Redis.</summary>
+    /// <summary>
+    /// Whether the AuthService has revoked the token's <c>jti</c> or its family. One EXISTS per key,
+    /// sent together: the two keys hash to different cluster slots, so one multi-key EXISTS would
+    /// be refused (CROSSSLOT) on Redis Cluster.
+    /// </summary>
     public async Task<bool> IsRevokedAsync(TokenIdentity identity)
     {
+        var db = redis.GetDatabase();
         RedisKey[] keys =
         [
             .. identity.TokenId is { Length: > 0 } jti ? [RevocationContract.RevokedJti(jti)] : Array.Empty<RedisKey>(),
             .. identity.FamilyId is { Length: > 0 } fid ? [RevocationContract.RevokedFamily(fid)] : Array.Empty<RedisKey>(),
         ];
-        return keys.Length > 0 && await redis.GetDatabase().KeyExistsAsync(keys) > 0;
+        var found = await Task.WhenAll(keys.Select(key => db.KeyExistsAsync(key)));
+        return found.Any(exists => exists);
     }
 }

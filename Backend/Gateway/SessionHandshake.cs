@@ -145,10 +145,6 @@ public sealed partial class SessionHandshake(
                 await quota.ForgetAsync(identity.Subject, hello.SessionId);
                 outcome = HandshakeOutcome.Close(CloseCodes.Forbidden, "session belongs to another user");
                 break;
-            case AttachStatus.Ahead:
-                await quota.ReleaseAsync(identity.Subject, hello.SessionId);
-                outcome = HandshakeOutcome.Close(CloseCodes.MalformedHello, "lastSeq is ahead of the session");
-                break;
             default:
                 // Not the user's session any more (or never theirs): it no longer counts against their caps.
                 await quota.ForgetAsync(identity.Subject, hello.SessionId);
@@ -179,6 +175,10 @@ public sealed partial class SessionHandshake(
         AttachStatus.Expired => ResumeFailureReasons.Expired,
         AttachStatus.Evicted => ResumeFailureReasons.Evicted,
         AttachStatus.Gap => ResumeFailureReasons.Gap,
+        // The client holds events the store does not: a Redis failover lost acknowledged writes
+        // (asynchronous replication), or a client bug. Either way its history cannot continue
+        // here; it gets a fresh session and the old one is left as it is.
+        AttachStatus.Ahead => ResumeFailureReasons.Gap,
         AttachStatus.Diverged => ResumeFailureReasons.Diverged,
         // A session we do not know, from a client that saw another epoch: the store lost its data.
         _ when clientEpoch is not null && clientEpoch != storeEpoch => ResumeFailureReasons.Epoch,

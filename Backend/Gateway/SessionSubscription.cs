@@ -20,7 +20,7 @@ public sealed class SessionSubscription : IAsyncDisposable
     private SessionSubscription(ISubscriber subscriber, string sessionId, string connectionId, Action onEventAppended, Action onSuperseded)
     {
         _subscriber = subscriber;
-        _channel = RedisChannel.Literal(SessionKeys.Channel(sessionId));
+        _channel = RedisChannel.Sharded(SessionKeys.Channel(sessionId));
         _connectionId = connectionId;
         _onEventAppended = onEventAppended;
         _onSuperseded = onSuperseded;

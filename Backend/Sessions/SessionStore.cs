@@ -69,7 +69,7 @@ public sealed class SessionStore(IConnectionMultiplexer redis, IOptions<SessionS
 
     /// <summary>Announces that <paramref name="connectionId"/> now owns the session, so older connections close with 4000.</summary>
     public Task AnnounceAttachAsync(string id, string connectionId) =>
-        redis.GetSubscriber().PublishAsync(RedisChannel.Literal(SessionKeys.Channel(id)), SessionNotification.Attached(connectionId).Format());
+        redis.GetSubscriber().PublishAsync(RedisChannel.Sharded(SessionKeys.Channel(id)), SessionNotification.Attached(connectionId).Format());
 
     /// <summary>How often an attached connection calls <see cref="TouchAsync"/>: a quarter of the window, at most a minute.</summary>
     public TimeSpan TouchInterval => TimeSpan.FromTicks(Math.Min(Options.ResumeWindow.Ticks / 4, TimeSpan.FromMinutes(1).Ticks));

@@ -17,6 +17,9 @@ namespace AspireResilience.E2ETests.Suite05_BackendRestart;
 /// </summary>
 [TestClass]
 [TestCategory("Suite05")]
+// Stops, restarts and wipes the one redis-server through its data commands; a cluster has no such
+// single node. Its counterpart on a cluster is the Cluster category (a master killed, its replica promoted).
+[TestCategory(RedisModes.SingleNodeCategory)]
 public sealed class RedisRestartTests : E2ETest<RedisRestartEnvironment>
 {
     // Measured here (2 cores): 0.3–0.85 s — stop, start, and the Redis client's reconnect on its

@@ -15,6 +15,13 @@ public sealed record EnvironmentOptions
     public int? BackendReplicas { get; init; }
 
     /// <summary>
+    /// How the session store runs (<c>Redis:Mode</c>): null for the AppHost's default (one
+    /// redis-server), <c>cluster</c> for a Redis Cluster. Defaults to <see cref="RedisModes.FromEnvironment"/>,
+    /// so <c>./test.sh --redis cluster</c> runs the same suites against a cluster.
+    /// </summary>
+    public string? RedisMode { get; init; } = RedisModes.FromEnvironment;
+
+    /// <summary>
     /// Changes to the model before it starts (a resource's environment, its replicas…). Aspire
     /// runs environment callbacks again at every start, so a value changed here and a restart
     /// are how a suite reconfigures a resource.

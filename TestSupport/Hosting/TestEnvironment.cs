@@ -93,6 +93,7 @@ public sealed class TestEnvironment : IAsyncDisposable
                 "--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:0",
                 "--ASPNETCORE_URLS=http://localhost:0",
                 .. options.BackendReplicas is { } replicas ? [$"--Backend:Replicas={replicas}"] : Array.Empty<string>(),
+                .. options.RedisMode is { } mode ? [$"--Redis:Mode={mode}"] : Array.Empty<string>(),
             ],
             // The dashboard is the services' OTLP receiver and the tests' telemetry oracle.
             (appOptions, _) => appOptions.DisableDashboard = false,

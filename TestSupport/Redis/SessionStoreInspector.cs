@@ -25,12 +25,14 @@ public sealed class SessionStoreInspector : IAsyncDisposable
         return new SessionStoreInspector(await ConnectionMultiplexer.ConnectAsync(connectionString + ",abortConnect=false"));
     }
 
-    /// <summary>The keys of one session (its hash, outbox, context, runs).</summary>
+    /// <summary>The keys of one session (its hash, outbox, context, runs), from every master (one node, or each of a cluster's).</summary>
     public async Task<IReadOnlyList<RedisKey>> SessionKeysAsync(string sessionId)
     {
-        var server = _redis.GetServers()[0];
         var keys = new List<RedisKey>();
-        await foreach (var key in server.KeysAsync(pattern: $"*{{{sessionId}}}*", pageSize: 1000)) keys.Add(key);
+        foreach (var server in _redis.GetServers().Where(s => !s.IsReplica))
+        {
+            await foreach (var key in server.KeysAsync(pattern: $"*{{{sessionId}}}*", pageSize: 1000)) keys.Add(key);
+        }
         return keys;
     }
 

@@ -6,18 +6,30 @@ namespace AspireResilience.UnitTests.AuthService;
 public sealed class RefreshTokenCodecTests
 {
     [TestMethod]
-    public void TokenIs32RandomBytesInBase64Url()
+    public void TokenIsItsFamilyIdADotAnd32RandomBytesInBase64Url()
     {
-        var token = RefreshTokenCodec.NewToken();
+        var familyId = RefreshTokenCodec.NewFamilyId();
+        var token = RefreshTokenCodec.NewToken(familyId);
 
-        Assert.AreEqual(43, token.Length);
-        Assert.IsTrue(token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'), token);
+        var secret = token[(familyId.Length + 1)..];
+        Assert.StartsWith(familyId + ".", token);
+        Assert.AreEqual(43, secret.Length);
+        Assert.IsTrue(secret.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'), token);
+        Assert.AreEqual(familyId, RefreshTokenCodec.FamilyIdOf(token));
     }
+
+    [TestMethod]
+    [DataRow("")]
+    [DataRow("no-dot-at-all")]
+    [DataRow(".starts-with-a-dot")]
+    [DataRow("ends-with-a-dot.")]
+    [DataRow("two.dots.here")]
+    public void TokenOfAnotherShapeNamesNoFamily(string token) => Assert.IsNull(RefreshTokenCodec.FamilyIdOf(token));
 
     [TestMethod]
     public void TokensAndFamilyIdsAreUnique()
     {
-        Assert.HasCount(100, Enumerable.Range(0, 100).Select(_ => RefreshTokenCodec.NewToken()).ToHashSet());
+        Assert.HasCount(100, Enumerable.Range(0, 100).Select(_ => RefreshTokenCodec.NewToken("f")).ToHashSet());
         Assert.HasCount(100, Enumerable.Range(0, 100).Select(_ => RefreshTokenCodec.NewFamilyId()).ToHashSet());
     }
 

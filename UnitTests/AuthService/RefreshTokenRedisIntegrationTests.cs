@@ -75,13 +75,13 @@ public sealed class RefreshTokenRedisIntegrationTests
         var login = await LoginAsync();
         var fid = FamilyOf(login);
 
-        var tokenKey = AuthRedisKeys.RefreshToken(RefreshTokenCodec.Hash(login.RefreshToken));
+        var tokenKey = AuthRedisKeys.RefreshToken(RefreshTokenCodec.FamilyIdOf(login.RefreshToken)!, RefreshTokenCodec.Hash(login.RefreshToken));
         var fields = (await Db.HashGetAllAsync(tokenKey)).ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
         Assert.AreEqual(_user, fields["sub"]);
         Assert.AreEqual(fid, fields["familyId"]);
         Assert.AreEqual("0", fields["used"]);
         Assert.AreEqual((_time.GetUtcNow() + _options.RefreshTokenLifetime).ToUnixTimeMilliseconds(), long.Parse(fields["expiresAt"]));
-        Assert.IsFalse(await Db.KeyExistsAsync(AuthRedisKeys.RefreshToken(login.RefreshToken)), "the raw token is never a key");
+        Assert.IsFalse(await Db.KeyExistsAsync(AuthRedisKeys.RefreshToken(RefreshTokenCodec.FamilyIdOf(login.RefreshToken)!, login.RefreshToken)), "the raw token is never a key");
         await AssertExpiresWithinRefreshLifetimeAsync(tokenKey);
         var familyTtl = await Db.KeyTimeToLiveAsync(AuthRedisKeys.RefreshFamily(fid));
         Assert.IsTrue(familyTtl > TimeSpan.Zero && familyTtl <= _options.RefreshFamilyLifetime, $"family TTL {familyTtl}");
@@ -102,7 +102,7 @@ public sealed class RefreshTokenRedisIntegrationTests
             Assert.IsTrue(rotated.Succeeded, rotated.Error?.Description);
             token = rotated.Response.RefreshToken;
         }
-        var last = await Db.HashGetAsync(AuthRedisKeys.RefreshToken(RefreshTokenCodec.Hash(token)), "expiresAt");
+        var last = await Db.HashGetAsync(AuthRedisKeys.RefreshToken(RefreshTokenCodec.FamilyIdOf(token)!, RefreshTokenCodec.Hash(token)), "expiresAt");
         Assert.AreEqual(familyEnd.ToUnixTimeMilliseconds(), (long)last, "the last successor is cut to the family's end");
 
         _time.Advance(familyEnd - _time.GetUtcNow() + TimeSpan.FromSeconds(1));
@@ -122,7 +122,7 @@ public sealed class RefreshTokenRedisIntegrationTests
         Assert.AreNotEqual(login.RefreshToken, refreshed.Response.RefreshToken);
         Assert.AreNotEqual(login.AccessToken, refreshed.Response.AccessToken);
         Assert.AreEqual(FamilyOf(login), FamilyOf(refreshed.Response));
-        Assert.AreEqual("1", (string?)await Db.HashGetAsync(AuthRedisKeys.RefreshToken(RefreshTokenCodec.Hash(login.RefreshToken)), "used"));
+        Assert.AreEqual("1", (string?)await Db.HashGetAsync(AuthRedisKeys.RefreshToken(RefreshTokenCodec.FamilyIdOf(login.RefreshToken)!, RefreshTokenCodec.Hash(login.RefreshToken)), "used"));
     }
 
     [TestMethod]
@@ -203,7 +203,7 @@ public sealed class RefreshTokenRedisIntegrationTests
     [TestMethod]
     public async Task UnknownRefreshTokenIsInvalidGrant()
     {
-        var result = await GrantAsync(new RefreshTokenGrantRequest(RefreshTokenCodec.NewToken()));
+        var result = await GrantAsync(new RefreshTokenGrantRequest(RefreshTokenCodec.NewToken(RefreshTokenCodec.NewFamilyId())));
 
         Assert.AreEqual(OAuthError.InvalidGrant, result.Error?.Error);
     }
@@ -243,11 +243,11 @@ public sealed class RefreshTokenRedisIntegrationTests
     [TestMethod]
     public async Task RevokingAnUnknownTokenWritesNothing()
     {
-        var token = RefreshTokenCodec.NewToken();
+        var token = RefreshTokenCodec.NewToken(RefreshTokenCodec.NewFamilyId());
 
         await _revocations.RevokeAsync(new RevocationRequest(token, RevocationRequest.AccessTokenHint), TestContext.CancellationToken);
 
-        Assert.IsFalse(await Db.KeyExistsAsync(AuthRedisKeys.RefreshToken(RefreshTokenCodec.Hash(token))));
+        Assert.IsFalse(await Db.KeyExistsAsync(AuthRedisKeys.RefreshToken(RefreshTokenCodec.FamilyIdOf(token)!, RefreshTokenCodec.Hash(token))));
     }
 
     private async Task<TokenResponse> LoginAsync()

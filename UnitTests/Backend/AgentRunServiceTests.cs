@@ -20,7 +20,7 @@ public sealed class AgentRunServiceTests : RedisStoreTestBase
     {
         var sessionId = await NewSessionAsync();
         // What a crash between indexing and recording a run leaves behind.
-        await Db.SetAddAsync(SessionKeys.ActiveRuns, SessionKeys.RunMember(sessionId, "ghost"));
+        await Db.SetAddAsync(SessionKeys.ActiveRuns(SessionKeys.ActiveRunShard(sessionId)), SessionKeys.RunMember(sessionId, "ghost"));
         var runs = Runs();
 
         await Service(runs).AdoptOrphanedRunsAsync();

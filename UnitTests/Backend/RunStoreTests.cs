@@ -40,9 +40,9 @@ public sealed class RunStoreTests : RedisStoreTestBase
     {
         var runs = Runs();
         // The active-run index answers WRONGTYPE: the same as a process dying at that step.
-        await Db.StringSetAsync(SessionKeys.ActiveRuns, "not a set");
+        await Db.StringSetAsync(SessionKeys.ActiveRuns(SessionKeys.ActiveRunShard(_sessionId)), "not a set");
         await Assert.ThrowsExactlyAsync<RedisServerException>(() => runs.StartAsync(_sessionId, Owner, "c1", "p1", "hello"));
-        await Db.KeyDeleteAsync(SessionKeys.ActiveRuns);
+        await Db.KeyDeleteAsync(SessionKeys.ActiveRuns(SessionKeys.ActiveRunShard(_sessionId)));
 
         var resent = await runs.StartAsync(_sessionId, Owner, "c1", "p1", "hello");
 

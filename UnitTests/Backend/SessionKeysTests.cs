@@ -25,6 +25,19 @@ public sealed class SessionKeysTests
     }
 
     [TestMethod]
+    public void RunIndexShardIsStableAndEveryShardIsUsed()
+    {
+        // FNV-1a of "a" is 0xE40C292C; 3826002220 % 16 = 12, the same in every process (string.GetHashCode is not).
+        Assert.AreEqual(12, SessionKeys.ActiveRunShard("a"));
+        var shards = Enumerable.Range(0, 1000).Select(_ => SessionKeys.ActiveRunShard(SessionStore.NewId())).ToHashSet();
+
+        Assert.IsTrue(shards.All(s => s is >= 0 and < SessionKeys.ActiveRunShards));
+        Assert.HasCount(SessionKeys.ActiveRunShards, shards, "1,000 sessions spread over all shards");
+        Assert.HasCount(SessionKeys.ActiveRunShards,
+            Enumerable.Range(0, SessionKeys.ActiveRunShards).Select(s => HashTag(SessionKeys.ActiveRuns(s))).ToHashSet(), "each shard its own hash tag");
+    }
+
+    [TestMethod]
     public void KeysOfDifferentSessionsDiffer()
     {
         var a = SessionStore.NewId();
