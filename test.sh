@@ -25,7 +25,8 @@ case "$redis" in
 esac
 filter="${filter:+($filter)&}$leave_out"
 
-results=artifacts/test-results
+# A cluster run keeps its results beside the default run's, so CI can run both.
+results=artifacts/test-results; [ "$redis" = cluster ] && results=artifacts/test-results-cluster
 rm -rf "$results"
 mkdir -p "$results"
 
@@ -38,13 +39,7 @@ dotnet format AspireResilience.sln --verify-no-changes --no-restore -v quiet \
 dotnet test --solution AspireResilience.sln --no-build --report-trx --results-directory "$results" --filter "$filter" --ignore-exit-code 8 "${args[@]}"
 status=$?
 
-passed=0; failed=0
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
-  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-done
+read -r passed failed < <(eng/count-results.sh "$results")
 # A run that fails before any test reports must not read as green.
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 # Nor may a filter that matched nothing at all.

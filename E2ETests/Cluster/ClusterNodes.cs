@@ -102,6 +102,26 @@ internal sealed class ClusterNodes(TestEnvironment env, ConnectionMultiplexer re
         return Name(Enumerable.Range(0, Count).Single(i => Port(i) == port));
     }
 
+    /// <summary>
+    /// Stops <paramref name="master"/> taking writes (<c>CLIENT PAUSE … WRITE</c>: scripts included,
+    /// replication goes on) and waits until its replica has every write it acknowledged. A kill
+    /// after this loses nothing to asynchronous replication.
+    /// </summary>
+    public async Task PauseWritesUntilReplicatedAsync(string master, TimeSpan pause)
+    {
+        var server = Server(master);
+        await server.ExecuteAsync("CLIENT", "PAUSE", (long)pause.TotalMilliseconds, "WRITE");
+        await Poll.UntilAsync(async () =>
+        {
+            var info = (await server.InfoAsync("replication")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
+            var offset = long.Parse(info["master_repl_offset"], System.Globalization.CultureInfo.InvariantCulture);
+            // slave0: ip=…,port=…,state=online,offset=N,lag=…
+            return info.TryGetValue("slave0", out var replica)
+                && replica.Split(',').Single(f => f.StartsWith("offset=", StringComparison.Ordinal))["offset=".Length..] is var acked
+                && long.Parse(acked, System.Globalization.CultureInfo.InvariantCulture) >= offset;
+        }, $"{master}'s replica has every acknowledged write");
+    }
+
     /// <summary>Whether <paramref name="observer"/> has flagged the node on <paramref name="port"/> as failed (<c>fail</c>, not just <c>fail?</c>).</summary>
     public async Task<bool> SeesFailedAsync(string observer, int port) =>
         (await ClusterNodesTextAsync(observer)).Any(n => n.Split(' ')[1].StartsWith($"127.0.0.1:{port}@", StringComparison.Ordinal)

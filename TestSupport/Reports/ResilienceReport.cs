@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using AspireResilience.TestSupport.Hosting;
 
 namespace AspireResilience.TestSupport.Reports;
 
 /// <summary>
 /// Collects the recovery timings the suites read from spans and writes
-/// <c>artifacts/resilience-report.md</c> at the end of the run: per scenario p50/p95/max and
+/// <c>artifacts/resilience-report.md</c> (<c>resilience-report-cluster.md</c> on Redis Cluster) at the end of the run: per scenario p50/p95/max and
 /// whether every sample met its budget.
 /// </summary>
 public static class ResilienceReport
@@ -31,7 +32,9 @@ public static class ResilienceReport
     /// <summary>Writes the report and its chart (<c>resilience-report.png</c> beside it); returns the report's path.</summary>
     public static string Write()
     {
-        var path = RepositoryRoot.Artifact("resilience-report.md");
+        // A run on Redis Cluster (./test.sh --redis cluster) keeps its own report beside the default run's.
+        var name = RedisModes.FromEnvironment == RedisModes.Cluster ? "resilience-report-cluster" : "resilience-report";
+        var path = RepositoryRoot.Artifact($"{name}.md");
         var rows = Samples.GroupBy(s => s.Scenario).OrderBy(g => g.Key, StringComparer.Ordinal).Select(group =>
         {
             var values = group.Select(s => s.Milliseconds).Order().ToArray();
@@ -39,7 +42,7 @@ public static class ResilienceReport
                 Budget: group.Max(s => s.BudgetMs), Within: group.All(s => s.Milliseconds < s.BudgetMs), group.First().Source);
         }).ToArray();
         var text = new StringBuilder()
-            .AppendLine("# Resilience report")
+            .AppendLine(name == "resilience-report" ? "# Resilience report" : "# Resilience report (Redis Cluster)")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture, $"Written {DateTimeOffset.UtcNow:u} by the E2E suite. Timings are span durations (source column), not stopwatches.")
             .AppendLine()
@@ -62,8 +65,8 @@ public static class ResilienceReport
         }
         if (rows.Length > 0)
         {
-            ResilienceChart.Write(RepositoryRoot.Artifact("resilience-report.png"), [.. rows.Select(r => (r.Scenario, r.P50, r.P95, r.Max, r.Budget))]);
-            text.AppendLine().AppendLine("![Each timing as a share of its budget](resilience-report.png)");
+            ResilienceChart.Write(RepositoryRoot.Artifact($"{name}.png"), [.. rows.Select(r => (r.Scenario, r.P50, r.P95, r.Max, r.Budget))]);
+            text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"![Each timing as a share of its budget]({name}.png)");
         }
         if (!Links.IsEmpty)
         {
