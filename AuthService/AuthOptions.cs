@@ -21,6 +21,14 @@ public sealed class AuthOptions
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>
+    /// How long after a refresh token's rotation the same token may be presented again while its
+    /// successor is still unused (the answer carrying it was lost: an AuthService restart, a
+    /// dropped connection): it is rotated again instead of ending the family as reuse. Zero turns
+    /// the grace off (every second use is reuse). Defaults to 30 s; at most 5 minutes.
+    /// </summary>
+    public TimeSpan RefreshReuseGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Absolute lifetime of a refresh-token family, counted from the password login: rotation
     /// slides each token's lifetime but never past this, so a stolen family cannot be kept alive
     /// forever by using it. Defaults to 7 days.

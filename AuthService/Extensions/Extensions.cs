@@ -20,6 +20,8 @@ public static class Extensions
                 "Auth:AccessTokenLifetime must be positive and shorter than Auth:RefreshTokenLifetime.")
             .Validate(o => o.RefreshFamilyLifetime >= o.RefreshTokenLifetime, "Auth:RefreshFamilyLifetime must not be shorter than Auth:RefreshTokenLifetime.")
             .Validate(o => o.JwksMaxAge > TimeSpan.Zero, "Auth:JwksMaxAge must be positive.")
+            .Validate(o => o.RefreshReuseGrace >= TimeSpan.Zero && o.RefreshReuseGrace <= TimeSpan.FromMinutes(5),
+                "Auth:RefreshReuseGrace must be between 0 and 5 minutes.")
             .Validate(o => o.RateLimits.PerAddressPermitLimit > 0 && o.RateLimits.PerUsernamePermitLimit > 0 && o.RateLimits.Window > TimeSpan.Zero,
                 "Auth:RateLimits: the permit limits and the window must be positive.")
             .Validate(o => builder.Environment.IsDevelopment() || !DemoUsers.AnyHasDefaultPassword(o.Users),

@@ -37,14 +37,20 @@ internal static class RefreshTokenScripts
         """;
 
     /// <summary>
-    /// KEYS: presented token, successor token. ARGV: now (unix ms), successor expiresAt (unix ms), ttl (ms).
-    /// Returns {outcome, sub, familyId}; outcome is rotated | reused | family_revoked | expired | unknown.
+    /// KEYS: presented token, successor token. ARGV: now (unix ms), successor expiresAt (unix ms), ttl (ms),
+    /// reuse grace (ms, 0 = none).
+    /// Returns {outcome, sub, familyId}; outcome is rotated | rotated_again | reused | family_revoked | expired | unknown.
     /// The successor never outlives the family's absolute end (its <c>expiresAt</c>); a family
     /// past its end rotates no more (<c>expired</c>).
+    /// A used token presented again within the grace of its first use, while the successor it was
+    /// rotated to is still unused, is a client retrying an answer it never got (the AuthService
+    /// died, the network dropped it): it is rotated again (<c>rotated_again</c>) and the lost
+    /// successor becomes used, so any later use of it is reuse. Past the grace, or once the
+    /// successor has been used, a second use is reuse and ends the family.
     /// </summary>
     public const string Rotate = RevokeFamilyFunction + $$"""
 
-        local token = redis.call('HMGET', KEYS[1], 'sub', 'familyId', 'expiresAt', 'used')
+        local token = redis.call('HMGET', KEYS[1], 'sub', 'familyId', 'expiresAt', 'used', 'usedAt', 'successor')
         local sub, fid, expires_at, used = token[1], token[2], token[3], token[4]
         if not sub or not fid then
           return {'unknown'}
@@ -58,9 +64,18 @@ internal static class RefreshTokenScripts
         if family_end and family_end <= tonumber(ARGV[1]) then
           return {'expired', sub, fid}
         end
+        local again = false
         if used == '1' then
-          revoke_family(fid, sub, ARGV[3])
-          return {'reused', sub, fid}
+          local used_at, successor, grace = tonumber(token[5]), token[6], tonumber(ARGV[4])
+          -- The successor shares this token's hash tag (its family's), so it lives in this slot.
+          if grace > 0 and used_at and successor and tonumber(ARGV[1]) - used_at <= grace
+             and redis.call('HGET', successor, 'used') == '0' then
+            redis.call('HSET', successor, 'used', '1')
+            again = true
+          else
+            revoke_family(fid, sub, ARGV[3])
+            return {'reused', sub, fid}
+          end
         end
         if tonumber(expires_at) <= tonumber(ARGV[1]) then
           return {'expired', sub, fid}
@@ -71,7 +86,12 @@ internal static class RefreshTokenScripts
           successor_ttl = successor_ttl - (successor_end - family_end)
           successor_end = family_end
         end
-        redis.call('HSET', KEYS[1], 'used', '1')
+        if again then
+          -- The grace still runs from the first use: retries cannot stretch it.
+          redis.call('HSET', KEYS[1], 'successor', KEYS[2])
+        else
+          redis.call('HSET', KEYS[1], 'used', '1', 'usedAt', ARGV[1], 'successor', KEYS[2])
+        end
         redis.call('HSET', KEYS[2], 'sub', sub, 'familyId', fid, 'expiresAt', string.format('%d', successor_end), 'used', '0')
         redis.call('PEXPIRE', KEYS[2], successor_ttl)
         if family_end then
@@ -80,7 +100,7 @@ internal static class RefreshTokenScripts
           -- A family from before absolute lifetimes: it slides as it always did.
           redis.call('PEXPIRE', family, ARGV[3])
         end
-        return {'rotated', sub, fid}
+        return {again and 'rotated_again' or 'rotated', sub, fid}
         """;
 
     /// <summary>KEYS: family, revoked-family (declared, so a cluster routes the script to their slot). ARGV: familyId, sub, ttl (ms).</summary>

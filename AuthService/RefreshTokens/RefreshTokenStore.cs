@@ -44,7 +44,8 @@ public sealed class RefreshTokenStore(IConnectionMultiplexer redis, IOptionsMoni
         var result = await redis.GetDatabase().ScriptEvaluateAsync(
             RefreshTokenScripts.Rotate,
             [AuthRedisKeys.RefreshToken(familyId, RefreshTokenCodec.Hash(token)), AuthRedisKeys.RefreshToken(familyId, RefreshTokenCodec.Hash(successor))],
-            [timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), ExpiresAtMs(lifetime), (long)lifetime.TotalMilliseconds]);
+            [timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), ExpiresAtMs(lifetime), (long)lifetime.TotalMilliseconds,
+                (long)options.CurrentValue.RefreshReuseGrace.TotalMilliseconds]);
         var fields = (RedisResult[])result!;
         return RefreshTokenRotation.FromScript(
             (string)fields[0]!,

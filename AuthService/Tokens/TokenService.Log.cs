@@ -16,6 +16,9 @@ public sealed partial class TokenService
         [LoggerMessage(3, LogLevel.Warning, "Refresh token reuse detected: family {FamilyId} of {Sub} revoked")]
         public static partial void ReuseDetected(ILogger logger, string familyId, string sub);
 
+        [LoggerMessage(5, LogLevel.Information, "Refresh token presented again within the reuse grace, its successor unused: family {FamilyId} of {Sub} rotated again")]
+        public static partial void RotatedAgain(ILogger logger, string familyId, string sub);
+
         [LoggerMessage(4, LogLevel.Information, "Refresh token rejected ({Outcome}), family {FamilyId}")]
         public static partial void RefreshRejected(ILogger logger, RotationOutcome outcome, string? familyId);
     }

@@ -66,6 +66,12 @@ public sealed partial class TokenService(
         switch (rotation.Outcome)
         {
             case RotationOutcome.Rotated:
+                if (rotation.Again)
+                {
+                    // The first rotation's answer never reached the client; this retry stands in for it.
+                    Log.RotatedAgain(logger, rotation.FamilyId!, rotation.Subject!);
+                    activity?.AddEvent(new ActivityEvent("refresh_token.rotated_again"));
+                }
                 var accessToken = accessTokens.Create(rotation.Subject!, rotation.FamilyId!);
                 Log.Issued(logger, TokenRequest.RefreshTokenGrantType, rotation.Subject!, rotation.FamilyId!, accessToken.Jti);
                 return TokenGrantResult.Success(ToResponse(accessToken, rotation.NewToken!));

@@ -132,6 +132,8 @@ public sealed class RefreshTokenRedisIntegrationTests
         var fid = FamilyOf(login);
         var latest = (await GrantAsync(new RefreshTokenGrantRequest(login.RefreshToken))).Response!;
         var messages = await s_redis.Connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RevocationContract.Channel));
+        // Past the grace in which a retry of a lost answer is rotated again.
+        _time.Advance(_options.RefreshReuseGrace + TimeSpan.FromMilliseconds(1));
 
         var reuse = await GrantAsync(new RefreshTokenGrantRequest(login.RefreshToken));
 
@@ -175,8 +177,76 @@ public sealed class RefreshTokenRedisIntegrationTests
     }
 
     [TestMethod]
-    public async Task ConcurrentUsesOfOneTokenGiveExactlyOneRotation()
+    public async Task ARetryWithinTheGraceOfAnAnswerThatWasLostRotatesAgainAndTheLostTokenIsDead()
     {
+        var login = await LoginAsync();
+        var lost = await GrantAsync(new RefreshTokenGrantRequest(login.RefreshToken)); // its answer never reached the client
+        _time.Advance(_options.RefreshReuseGrace - TimeSpan.FromSeconds(1));
+
+        var retry = await GrantAsync(new RefreshTokenGrantRequest(login.RefreshToken));
+
+        Assert.IsTrue(retry.Succeeded, retry.Error?.Description);
+        Assert.AreNotEqual(lost.Response!.RefreshToken, retry.Response.RefreshToken);
+        Assert.AreEqual(FamilyOf(login), FamilyOf(retry.Response), "the same family goes on");
+        var next = await GrantAsync(new RefreshTokenGrantRequest(retry.Response.RefreshToken));
+        Assert.IsTrue(next.Succeeded, "the retry's token is the live one");
+        var late = await GrantAsync(new RefreshTokenGrantRequest(lost.Response.RefreshToken));
+        Assert.AreEqual(OAuthError.InvalidGrant, late.Error?.Error, "the lost token turning up later is reuse");
+        Assert.IsTrue(await Db.KeyExistsAsync(RevocationContract.RevokedFamily(FamilyOf(login))), "and reuse ends the family");
+    }
+
+    [TestMethod]
+    public async Task ASecondUseAfterTheSuccessorWasUsedIsReuseEvenWithinTheGrace()
+    {
+        var login = await LoginAsync();
+        var rotated = (await GrantAsync(new RefreshTokenGrantRequest(login.RefreshToken))).Response!;
+        Assert.IsTrue((await GrantAsync(new RefreshTokenGrantRequest(rotated.RefreshToken))).Succeeded);
+
+        // The client had the successor (it used it): the old token now comes from someone else.
+        var reuse = await GrantAsync(new RefreshTokenGrantRequest(login.RefreshToken));
+
+        Assert.AreEqual(OAuthError.InvalidGrant, reuse.Error?.Error);
+        Assert.IsTrue(await Db.KeyExistsAsync(RevocationContract.RevokedFamily(FamilyOf(login))));
+    }
+
+    [TestMethod]
+    public async Task TheGraceRunsFromTheFirstUseSoRetriesCannotStretchIt()
+    {
+        var login = await LoginAsync();
+        Assert.IsTrue((await GrantAsync(new RefreshTokenGrantRequest(login.RefreshToken))).Succeeded);
+        _time.Advance(_options.RefreshReuseGrace / 2);
+        Assert.IsTrue((await GrantAsync(new RefreshTokenGrantRequest(login.RefreshToken))).Succeeded, "a retry within the grace");
+        _time.Advance(_options.RefreshReuseGrace / 2 + TimeSpan.FromMilliseconds(1));
+
+        var late = await GrantAsync(new RefreshTokenGrantRequest(login.RefreshToken));
+
+        Assert.AreEqual(OAuthError.InvalidGrant, late.Error?.Error);
+        Assert.IsTrue(await Db.KeyExistsAsync(RevocationContract.RevokedFamily(FamilyOf(login))));
+    }
+
+    [TestMethod]
+    public async Task ConcurrentUsesWithinTheGraceLeaveExactlyOneLiveSuccessor()
+    {
+        var login = await LoginAsync();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8)
+            .Select(_ => Task.Run(() => _store.RotateAsync(login.RefreshToken, TestContext.CancellationToken))));
+
+        // Each use after the first is taken for a retry and supersedes the successor before it.
+        Assert.IsTrue(outcomes.All(o => o.Outcome == RotationOutcome.Rotated));
+        Assert.AreEqual(7, outcomes.Count(o => o.Again));
+        var live = 0;
+        foreach (var successor in outcomes.Select(o => o.NewToken!))
+        {
+            if (await Db.HashGetAsync(AuthRedisKeys.RefreshToken(FamilyOf(login), RefreshTokenCodec.Hash(successor)), "used") == "0") live++;
+        }
+        Assert.AreEqual(1, live);
+    }
+
+    [TestMethod]
+    public async Task WithoutAGraceConcurrentUsesOfOneTokenGiveExactlyOneRotation()
+    {
+        _options.RefreshReuseGrace = TimeSpan.Zero;
         var login = await LoginAsync();
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 8)
