@@ -13,25 +13,19 @@ internal static class Handshakes
 {
     private const int Warmup = 20;
 
-    public static async Task<LongHistogram> FloorAsync(BaselineServer server, int count, CancellationToken cancellationToken)
-    {
-        var histogram = Micros.NewHistogram();
-        for (var i = -Warmup; i < count; i++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            await using var connection = await FloorConnection.ConnectAsync(server.Floor, cancellationToken);
-            if (i >= 0) Micros.Record(histogram, started, Stopwatch.GetTimestamp());
-        }
-        return histogram;
-    }
+    public static Task<LongHistogram> FloorAsync(BaselineServer server, int count, CancellationToken cancellationToken) =>
+        TimeAsync(async () => await FloorConnection.ConnectAsync(server.Floor, cancellationToken), count);
 
-    public static async Task<LongHistogram> PeerAsync(BaselineServer server, int count, CancellationToken cancellationToken)
+    public static Task<LongHistogram> PeerAsync(BaselineServer server, int count, CancellationToken cancellationToken) =>
+        TimeAsync(async () => await PeerConnection.ConnectAsync(server.Hub, cancellationToken), count);
+
+    private static async Task<LongHistogram> TimeAsync(Func<Task<IAsyncDisposable>> connect, int count)
     {
         var histogram = Micros.NewHistogram();
         for (var i = -Warmup; i < count; i++)
         {
             var started = Stopwatch.GetTimestamp();
-            await using var connection = await PeerConnection.ConnectAsync(server.Hub, cancellationToken);
+            await using var connection = await connect();
             if (i >= 0) Micros.Record(histogram, started, Stopwatch.GetTimestamp());
         }
         return histogram;
