@@ -8,11 +8,11 @@ using HdrHistogram;
 namespace AspireResilience.Benchmarks.Measures;
 
 /// <summary>
-/// The same fault for ours and the peer: mid-stream, the client's TCP socket is destroyed by the
-/// kernel (<see cref="TcpKill"/>), and the sample is the time from <c>ss -K</c>'s exit (the socket
-/// is gone by then; how long <c>ss</c> itself ran is reported apart, as it depends on how busy the
-/// machine is) to the first event the old socket had not delivered. Every stream is then read to its end and checked:
-/// each seq follows the last and each index the last, so nothing is lost or delivered twice.
+/// The same fault for ours and the peer: mid-stream, the client's TCP connection is reset from
+/// under it (<see cref="TrackedConnector.Reset"/>: its socket closed with a zero linger, a RST and
+/// a failed read, no close frame), and the sample is the time from the reset to the first event
+/// the old socket had not delivered. Every stream is then read to its end and checked: each seq
+/// follows the last and each index the last, so nothing is lost or delivered twice.
 /// </summary>
 internal static class KillToNextEvent
 {
@@ -20,9 +20,8 @@ internal static class KillToNextEvent
     private const int KillAfterEvents = 20;
 
     /// <param name="Latency">Kill → next event, µs.</param>
-    /// <param name="Kill">How long <c>ss -K</c> itself ran (not inside the samples), µs.</param>
     /// <param name="Intact">Streams read to their end with nothing lost or repeated.</param>
-    public sealed record Result(LongHistogram Latency, LongHistogram Kill, int Intact, int Streams);
+    public sealed record Result(LongHistogram Latency, int Intact, int Streams);
 
     /// <summary>Ours: one <see cref="ResilientSession"/> (reconnect jitter off: the mechanism, not the back-off), one run per sample.</summary>
     public static async Task<Result> OursAsync(Uri endpoint, Func<bool, CancellationToken, ValueTask<string>> tokens, int streams, CancellationToken cancellationToken)
@@ -35,13 +34,14 @@ internal static class KillToNextEvent
             ReconnectBaseDelay = TimeSpan.Zero,
             Connector = (path, token) => connector.ConnectAsync(path.Endpoint, token),
         }, cancellationToken);
-        var result = new Result(Micros.NewHistogram(), Micros.NewHistogram(), 0, streams);
+        var result = new Result(Micros.NewHistogram(), 0, streams);
         var intact = 0;
         for (var i = 0; i < streams; i++)
         {
             var runId = $"kill-{Guid.NewGuid():N}";
-            await session.SendPromptAsync(runId, runId, cancellationToken);
+            // Before sending: the first events may arrive before the send returns.
             long previousSeq = session.LastSeq, killedAt = 0, nextAfter = long.MaxValue;
+            await session.SendPromptAsync(runId, runId, cancellationToken);
             var index = 0;
             var ok = true;
             while (true)
@@ -62,10 +62,8 @@ internal static class KillToNextEvent
                 }
                 if (index == KillAfterEvents)
                 {
-                    var launched = Stopwatch.GetTimestamp();
-                    await TcpKill.KillAsync(connector.Local, endpoint.Port, cancellationToken);
                     killedAt = Stopwatch.GetTimestamp();
-                    Micros.Record(result.Kill, launched, killedAt);
+                    connector.Reset();
                     // What the old socket delivered before it died; the next event is the first past it.
                     nextAfter = session.LastSeq;
                 }
@@ -85,7 +83,7 @@ internal static class KillToNextEvent
     /// </summary>
     public static async Task<Result> PeerAsync(BaselineServer server, int chunks, int streams, CancellationToken cancellationToken)
     {
-        var result = new Result(Micros.NewHistogram(), Micros.NewHistogram(), 0, streams);
+        var result = new Result(Micros.NewHistogram(), 0, streams);
         var intact = 0;
         for (var i = 0; i < streams; i++)
         {
@@ -104,10 +102,8 @@ internal static class KillToNextEvent
                     if (e.Seq == KillAfterEvents + 1) Micros.Record(result.Latency, killedAt, Stopwatch.GetTimestamp());
                     if (e.Seq == KillAfterEvents)
                     {
-                        var launched = Stopwatch.GetTimestamp();
-                        await TcpKill.KillAsync(peer.Connector.Local, server.Address.Port, cancellationToken);
                         killedAt = Stopwatch.GetTimestamp();
-                        Micros.Record(result.Kill, launched, killedAt);
+                        peer.Connector.Reset();
                         AnswerGates.Open(runId);
                     }
                 }

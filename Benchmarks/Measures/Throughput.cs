@@ -52,8 +52,10 @@ internal static class Throughput
         await RateAsync(sessions.Select(s => (Func<Task<int>>)(async () =>
         {
             var runId = $"t-{Guid.NewGuid():N}";
+            // Before sending: the first events may arrive before the send returns.
+            var firstSeq = s.LastSeq + 1;
             await s.SendPromptAsync(runId, runId, cancellationToken);
-            var answer = await s.ReadAnswerAsync(runId, s.LastSeq + 1, cancellationToken: cancellationToken);
+            var answer = await s.ReadAnswerAsync(runId, firstSeq, cancellationToken: cancellationToken);
             return answer.Events.Count;
         })));
 

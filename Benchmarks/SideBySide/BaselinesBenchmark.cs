@@ -21,7 +21,7 @@ internal sealed class BaselinesBenchmark : IBenchmark
         var peer = await Handshakes.PeerAsync(server, count, cancellationToken);
         Console.WriteLine($"handshake p50/p99 ms: floor {floor.Ms(50):F2}/{floor.Ms(99):F2}, peer {peer.Ms(50):F2}/{peer.Ms(99):F2}");
         var kill = await KillToNextEvent.PeerAsync(server, 200, Math.Max(3, count / 5), cancellationToken);
-        Console.WriteLine($"peer kill → next event p50/p99 ms: {kill.Latency.Ms(50):F2}/{kill.Latency.Ms(99):F2}, ss {kill.Kill.Ms(50):F2}, intact {kill.Intact}/{kill.Streams}");
+        Console.WriteLine($"peer reset → next event p50/p99 ms: {kill.Latency.Ms(50):F2}/{kill.Latency.Ms(99):F2}, intact {kill.Intact}/{kill.Streams}");
         Console.WriteLine($"events/s: floor {await Throughput.FloorAsync(server, 20, 200, cancellationToken):F0}, peer {await Throughput.PeerAsync(server, 20, 200, cancellationToken):F0}");
         return 0;
     }

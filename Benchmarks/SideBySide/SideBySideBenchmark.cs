@@ -128,7 +128,6 @@ internal sealed class SideBySideBenchmark : IBenchmark
     private static void AddKill(Figures figures, string key, KillToNextEvent.Result result)
     {
         AddLatency(figures, key, result.Latency);
-        figures.Add($"{key}.ss.p50", result.Kill.Ms(50));
         figures.Add($"{key}.intact", result.Intact);
         figures.Add($"{key}.streams", result.Streams);
     }

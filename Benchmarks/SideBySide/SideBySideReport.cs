@@ -37,8 +37,8 @@ internal sealed class SideBySideReport(MachineFacts facts, SideBySideSettings se
             ("handshake p50 (ms)", M("handshake.ours.p50"), M("handshake.floor.p50"), M("handshake.peer.p50")),
             ("handshake p99 (ms)", M("handshake.ours.p99"), M("handshake.floor.p99"), M("handshake.peer.p99")),
             ("resume p50 (ms; floor: handshake)", M("resume.ours.p50"), M("handshake.floor.p50"), double.NaN),
-            ("kill → next event p50 (ms)", M("kill.ours.p50"), double.NaN, M("kill.peer.p50")),
-            ("kill → next event p99 (ms)", M("kill.ours.p99"), double.NaN, M("kill.peer.p99")),
+            ("reset → next event p50 (ms)", M("kill.ours.p50"), double.NaN, M("kill.peer.p50")),
+            ("reset → next event p99 (ms)", M("kill.ours.p99"), double.NaN, M("kill.peer.p99")),
             ("events/s, exactly once", M("throughput.ours"), M("throughput.floor"), M("throughput.peer")),
         ]);
     }
@@ -59,10 +59,10 @@ internal sealed class SideBySideReport(MachineFacts facts, SideBySideSettings se
         Row(text, "resume, backend alive, p50, ms (floor: its handshake)", M("resume.ours.p50"), M("handshake.floor.p50"), double.NaN,
             "≤ 2× floor handshake p50", M("resume.ours.p50") <= 2 * M("handshake.floor.p50"));
         Row(text, "resume, backend alive, p99, ms", M("resume.ours.p99"), double.NaN, double.NaN, "< 25 ms", M("resume.ours.p99") < 25);
-        Row(text, "TCP socket killed mid-stream → next event, p50, ms", M("kill.ours.p50"), double.NaN, M("kill.peer.p50"), "≤ peer", M("kill.ours.p50") <= M("kill.peer.p50"));
-        Row(text, "TCP socket killed mid-stream → next event, p99, ms", M("kill.ours.p99"), double.NaN, M("kill.peer.p99"), "≤ peer", M("kill.ours.p99") <= M("kill.peer.p99"));
+        Row(text, "TCP connection reset mid-stream → next event, p50, ms", M("kill.ours.p50"), double.NaN, M("kill.peer.p50"), "≤ peer", M("kill.ours.p50") <= M("kill.peer.p50"));
+        Row(text, "TCP connection reset mid-stream → next event, p99, ms", M("kill.ours.p99"), double.NaN, M("kill.peer.p99"), "≤ peer", M("kill.ours.p99") <= M("kill.peer.p99"));
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"| streams intact after the kill (nothing lost or repeated) | {Sum("kill.ours.intact")}/{Sum("kill.ours.streams")} | | {Sum("kill.peer.intact")}/{Sum("kill.peer.streams")} | | | all | {Mark(AllIntact)} |");
+            $"| streams intact after the reset (nothing lost or repeated) | {Sum("kill.ours.intact")}/{Sum("kill.ours.streams")} | | {Sum("kill.peer.intact")}/{Sum("kill.peer.streams")} | | | all | {Mark(AllIntact)} |");
         Row(text, "streamed events/s, exactly once", M("throughput.ours"), M("throughput.floor"), M("throughput.peer"),
             "≥ 50 % of floor, > peer", M("throughput.ours") >= 0.5 * M("throughput.floor") && M("throughput.ours") > M("throughput.peer"), "F0");
         Row(text, $"Backend managed heap per idle session ({settings.IdleSessions:N0}), KB", M("memory.heap") / 1024, double.NaN, double.NaN, "≤ 16 KB", M("memory.heap") / 1024 <= 16);
@@ -82,7 +82,7 @@ internal sealed class SideBySideReport(MachineFacts facts, SideBySideSettings se
             .AppendLine("- *floor*: a bare Kestrel WebSocket in the benchmark process (connect, a `hello`-sized frame, a `welcome`-sized answer; streaming the same `event` frames). *peer*: an ASP.NET Core SignalR hub in the same process, WebSockets, stateful reconnect on, ack window (`StatefulReconnectBufferSize`) " +
                 $"{Baselines.BaselineServer.StatefulReconnectBufferSize:N0} bytes (its default), streaming the same frames' JSON.")
             .AppendLine("- *ours*: the real AppHost (2 Backend replicas, redis-server with AOF, agent delay 0), one Backend process at its own address. Handshake and resume are the client's `client.connect` / `client.reconnect` spans (reconnect jitter off); the floor's and peer's handshakes time the whole connect call.")
-            .AppendLine(CultureInfo.InvariantCulture, $"- kill → next event: the client's TCP socket destroyed with `ss -K` after the 20th event of a {settings.Chunks}-chunk stream; from `ss` exiting (its own run, p50 ours {M("kill.ours.ss.p50"):F1} ms / peer {M("kill.peer.ss.p50"):F1} ms, is not counted) to the first event the dead socket had not delivered. Every stream is read to its end and checked seq by seq.")
+            .AppendLine(CultureInfo.InvariantCulture, $"- TCP connection reset mid-stream → next event: after the 20th event of a {settings.Chunks}-chunk stream the client's own TCP socket is closed with a zero linger (a RST, the client's read fails, no close frame), in-process, for ours and the peer alike; from the reset to the first event the dead socket had not delivered. Every stream is read to its end and checked seq by seq. Reconnect jitter off for ours; the peer gets a fresh connection per stream (only a SignalR connection's first reconnect is stateful).")
             .AppendLine(CultureInfo.InvariantCulture, $"- events/s: {settings.Streams} clients each read one {settings.Chunks}-chunk answer at once, every event checked to follow the last; events over the time from the first request to the last end.")
             .AppendLine("- memory: idle sessions (hello → welcome, then a pending read) on one Backend process; the managed heap after a full collection (admin API), VmRSS after it, Redis `used_memory`; the difference each makes, per session.")
             .ToString();
