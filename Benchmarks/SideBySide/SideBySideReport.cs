@@ -74,7 +74,6 @@ internal sealed class SideBySideReport(MachineFacts facts, SideBySideSettings se
         Row(text, $"in-band token refresh ({settings.Refreshes:N0}), client p50, ms", M("refresh.client.p50"), double.NaN, double.NaN, "", null);
         Row(text, $"in-band token refresh ({settings.Refreshes:N0}), client p99, ms", M("refresh.client.p99"), double.NaN, double.NaN,
             $"< 10 ms, 0 disconnects (seen: {Sum("refresh.disconnects")})", M("refresh.client.p99") < 10 && Sum("refresh.disconnects") == 0);
-        Row(text, "in-band token refresh, Backend span p99, ms", M("refresh.backend.p99"), double.NaN, double.NaN, "", null);
         Row(text, "ChaosProxy: added round trip p50 / p99, µs", M("chaosproxy.added.p50"), double.NaN, double.NaN, $"p99 {M("chaosproxy.added.p99"):F1} µs", null, "F1");
         Row(text, "ChaosProxy: bulk throughput, proxied / direct", M("chaosproxy.bulk.ratio"), double.NaN, double.NaN, "", null, "P0");
         return text.AppendLine()
