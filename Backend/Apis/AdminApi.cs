@@ -18,6 +18,7 @@ public static class AdminApi
         if (app.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value.EnableAdminApi)
         {
             app.MapPost(BackendAdminApi.DropConnectionsPath, DropConnections);
+            app.MapGet(BackendAdminApi.MemoryPath, Memory);
         }
         return app;
     }
@@ -38,5 +39,19 @@ public static class AdminApi
         }
         activity?.SetTag(SpanAttributes.AdminDroppedCount, dropped);
         return Results.Json(new { dropped });
+    }
+
+    private static IResult Memory(HttpContext context)
+    {
+        if (context.Connection.RemoteIpAddress is not { } caller || !System.Net.IPAddress.IsLoopback(caller))
+        {
+            return Results.NotFound();
+        }
+        // Garbage would be counted as per-session cost: collect everything collectable first.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        var live = GC.GetTotalMemory(forceFullCollection: true);
+        var info = GC.GetGCMemoryInfo(GCKind.Any);
+        return Results.Json(new BackendMemory(live, info.HeapSizeBytes, info.TotalCommittedBytes, Environment.WorkingSet));
     }
 }

@@ -33,6 +33,17 @@ internal sealed class ChaosProxyBenchmark : IBenchmark
         var roundTrips = BenchmarkArgs.Int(args, "--round-trips", 20_000);
         var bulkBytes = BenchmarkArgs.Int(args, "--bulk-mib", 256) * 1024L * 1024L;
 
+        var result = await MeasureAsync(roundTrips, bulkBytes, cancellationToken);
+        var report = Render(roundTrips, bulkBytes, result.Direct, result.Proxied, result.DirectRate, result.ProxiedRate);
+        await BenchmarkReport.PublishAsync("chaosproxy.md", report, cancellationToken);
+        return 0;
+    }
+
+    /// <summary>Round trips (ns) and bulk rates (MB/s, median of <see cref="BulkRepetitions"/>), direct and through the proxy.</summary>
+    public sealed record Result(LongHistogram Direct, LongHistogram Proxied, double DirectRate, double ProxiedRate);
+
+    public static async Task<Result> MeasureAsync(int roundTrips, long bulkBytes, CancellationToken cancellationToken)
+    {
         using var servers = new LoopbackServers();
         using var telemetry = new ChaosProxyTelemetry();
         await using var registry = new ProxyRegistry(new ProxyEnvironment(
@@ -62,9 +73,7 @@ internal sealed class ChaosProxyBenchmark : IBenchmark
             proxiedRates.Add(await BulkAsync(sinkProxy, bulkBytes, cancellationToken));
         }
 
-        var report = Render(roundTrips, bulkBytes, direct, proxied, Median(directRates), Median(proxiedRates));
-        await BenchmarkReport.PublishAsync("chaosproxy.md", report, cancellationToken);
-        return 0;
+        return new Result(direct, proxied, Median(directRates), Median(proxiedRates));
     }
 
     private static async Task<IPEndPoint> CreateProxyAsync(ProxyRegistry registry, string name, IPEndPoint upstream, CancellationToken cancellationToken)

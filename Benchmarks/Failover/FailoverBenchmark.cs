@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
+using AspireResilience.Benchmarks.Hosting;
 using AspireResilience.Client;
 using AspireResilience.Contracts;
 using AspireResilience.TestSupport.Auth;
@@ -59,14 +58,7 @@ internal sealed class FailoverBenchmark : IBenchmark
     }
 
     private static Task<TestEnvironment> StartAsync(int replicas, int users, CancellationToken cancellationToken) =>
-        TestEnvironment.StartAsync(new EnvironmentOptions
-        {
-            Name = $"bench-failover-{replicas}",
-            UserPoolSize = users,
-            BackendReplicas = replicas,
-            // Timings must not include logins: one token per user for the whole run.
-            Configure = builder => builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Auth).WithEnvironment("Auth__AccessTokenLifetime", "01:00:00"),
-        }, cancellationToken);
+        BenchmarkEnvironment.StartAsync($"bench-failover-{replicas}", replicas, users, cancellationToken);
 
     private static List<ResilientSessionOptions> Options(TestEnvironment env, int count, Func<int, (Uri Endpoint, Uri[] Alternates)> route) =>
         [.. Enumerable.Range(0, count).Select(i =>

@@ -1,12 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
+using AspireResilience.Benchmarks.Hosting;
 using AspireResilience.Client;
-using AspireResilience.Contracts;
-using AspireResilience.TestSupport.Hosting;
-using AspireResilience.TestSupport.Sessions;
 using HdrHistogram;
 
 namespace AspireResilience.Benchmarks.Refresh;
@@ -30,61 +25,22 @@ internal sealed class RefreshBenchmark : IBenchmark
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var count = BenchmarkArgs.Int(args, "--count", 1000);
-        Console.Error.WriteLine("starting the AppHost...");
-        await using var env = await TestEnvironment.StartAsync(new EnvironmentOptions
-        {
-            Name = "benchrefresh",
-            UserPoolSize = 1,
-            BackendReplicas = 1,
-            // One user refreshes 40 times a second: above the token endpoint's per-address limit,
-            // which is not what is measured here.
-            Configure = builder => builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Auth)
-                .WithEnvironment("Auth__RateLimits__PerAddressPermitLimit", "1000000"),
-        }, cancellationToken);
-
+        await using var env = await BenchmarkEnvironment.StartAsync("benchrefresh", replicas: 1, users: 1, cancellationToken);
         // The Backend's own address: ChaosProxy is the suites' fault-injection hop, not part of
         // the path a refresh takes in production, and its copy loop would be measured too.
-        await using var client = await SessionFactory.ConnectAsync(env, endpoint: env.BackendReplicaWebSockets[0]);
-        var session = client.Session;
-        var sessionId = session.SessionId;
-        using var pace = new PeriodicTimer(Pace);
-        const int warmup = 20;
-        Console.Error.WriteLine($"{warmup} warm-up and {count} measured refreshes...");
-        env.ClientSpans.Clear();
-        for (var i = -warmup; i < count; i++)
-        {
-            if (i == 0) env.ClientSpans.Clear();
-            await session.RefreshTokenAsync(cancellationToken);
-            await pace.WaitForNextTickAsync(cancellationToken);
-        }
-
-        var clientSpans = env.ClientSpans.Finished
-            .Where(a => a.OperationName == ClientTelemetry.TokenRefreshSpan && (string?)a.GetTagItem(ClientTelemetry.SessionId) == sessionId)
-            .ToArray();
-        var backendSpans = (await env.Telemetry.WaitForSpansAsync(ResourceNames.Backend, null, "token.refresh", count + warmup, TimeSpan.FromSeconds(60),
-            s => s.Attributes.GetValueOrDefault("session.id") == sessionId)).Skip(warmup).ToArray();
-        var disconnects = 0;
-        while (session.ConnectionEvents.TryRead(out var change))
-        {
-            if (change is Disconnected) disconnects++;
-        }
-
-        var rejected = backendSpans.Count(s => s.Attributes.ContainsKey("error.type"))
-            + clientSpans.Count(a => a.Status == ActivityStatusCode.Error);
-        var rows = new List<(string Name, LongHistogram Histogram)>
-        {
-            ("client: refresh sent → refreshed received (client.token.refresh)", Histogram(clientSpans.Select(a => a.Duration))),
-            ("backend: validate + answer (token.refresh)", Histogram(backendSpans.Select(s => s.Duration))),
-        };
-        await BenchmarkReport.PublishAsync("refresh.md", Render(rows, count, session.TokenRefreshes, disconnects, rejected), cancellationToken);
-        return disconnects == 0 && rejected == 0 && clientSpans.Length == count ? 0 : 1;
+        var result = await RefreshRun.MeasureAsync(env, env.BackendReplicaWebSockets[0], count, Pace, cancellationToken);
+        await BenchmarkReport.PublishAsync("refresh.md", Render(result, count), cancellationToken);
+        return result.Passed ? 0 : 1;
     }
 
-    private static LongHistogram Histogram(IEnumerable<TimeSpan> durations)
+    private static string Render(RefreshResult result, int count)
     {
-        var histogram = new LongHistogram(TimeStamp.Minutes(10), 3);
-        foreach (var duration in durations) histogram.RecordValue(Math.Max(1, duration.Ticks / 10)); // µs
-        return histogram;
+        var rows = new List<(string Name, LongHistogram Histogram)>
+        {
+            ("client: refresh sent → refreshed received (client.token.refresh)", result.Client),
+            ("backend: validate + answer (token.refresh)", result.Backend),
+        };
+        return Render(rows, count, result.Confirmed, result.Disconnects, result.Rejected);
     }
 
     private static string Render(List<(string Name, LongHistogram Histogram)> rows, int count, long refreshes, int disconnects, int rejected)

@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
+using AspireResilience.Benchmarks.Hosting;
 using AspireResilience.Contracts;
 using AspireResilience.Protocol;
-using AspireResilience.TestSupport.Hosting;
 using AspireResilience.TestSupport.Redis;
 using AspireResilience.TestSupport.Sessions;
 using AspireResilience.TestSupport.Wire;
@@ -30,17 +28,10 @@ internal sealed class ReplayBenchmark : IBenchmark
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var rounds = BenchmarkArgs.Int(args, "--rounds", 5);
-        Console.Error.WriteLine("starting the AppHost...");
-        await using var env = await TestEnvironment.StartAsync(new EnvironmentOptions
-        {
-            Name = "benchreplay",
-            UserPoolSize = rounds + 1,
-            BackendReplicas = 1,
-            Configure = builder => builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Backend)
-                .WithEnvironment("Agent__ChunkCount", ChunksPerAnswer.ToString(CultureInfo.InvariantCulture))
-                .WithEnvironment("Agent__ChunkDelay", TimeSpan.Zero.ToString())
-                .WithEnvironment("Sessions__OutboxCap", "20000"),
-        }, cancellationToken);
+        await using var env = await BenchmarkEnvironment.StartAsync("benchreplay", replicas: 1, users: rounds + 1, cancellationToken,
+            ("Agent__ChunkCount", ChunksPerAnswer.ToString(CultureInfo.InvariantCulture)),
+            ("Agent__ChunkDelay", TimeSpan.Zero.ToString()),
+            ("Sessions__OutboxCap", "20000"));
         await using var store = await SessionStoreInspector.ConnectAsync(env);
 
         var samples = new List<(double ReplayMs, double RedisBytes, double WireBytes)>();

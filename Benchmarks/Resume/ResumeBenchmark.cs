@@ -1,14 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using AspireResilience.Client;
+using AspireResilience.Benchmarks.Hosting;
 using AspireResilience.Contracts;
 using AspireResilience.TestSupport.Auth;
-using AspireResilience.TestSupport.Hosting;
-using AspireResilience.TestSupport.Sessions;
-using AspireResilience.TestSupport.Telemetry;
 using HdrHistogram;
 
 namespace AspireResilience.Benchmarks.Resume;
@@ -29,29 +24,13 @@ internal sealed class ResumeBenchmark : IBenchmark
     {
         var cycles = BenchmarkArgs.Int(args, "--cycles", 300);
         var restarts = BenchmarkArgs.Int(args, "--restarts", 5);
-        Console.Error.WriteLine("starting the AppHost...");
         var started = Stopwatch.GetTimestamp();
-        await using var env = await TestEnvironment.StartAsync(new EnvironmentOptions
-        {
-            Name = "bench",
-            UserPoolSize = 1,
-            // The restart rows measure the one process coming back.
-            BackendReplicas = 1,
-            Configure = builder =>
-            {
-                // Resume timings must not include a login: one token serves the whole run.
-                builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Auth)
-                    .WithEnvironment("Auth__AccessTokenLifetime", "01:00:00");
-                // Hundreds of back-to-back resumes of one session are this benchmark's point, not flapping: no 4029.
-                builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Backend)
-                    .WithEnvironment("Gateway__ReconnectsPerSession", "0")
-                    .WithEnvironment("Gateway__ReconnectsPerUser", "0");
-            },
-        }, cancellationToken);
+        // The restart rows measure the one process coming back.
+        await using var env = await BenchmarkEnvironment.StartAsync("bench", replicas: 1, users: 1, cancellationToken);
         var startup = Stopwatch.GetElapsedTime(started);
         var (user, password) = env.Users.Next();
         var tokens = new UserTokens(env.Tokens, user, password);
-        var run = new Run(env, tokens, env.ClientSpans);
+        var run = new ResumeRun(env, tokens, env.BackendWebSocketDirect);
 
         var rows = new List<(string Name, LongHistogram Histogram)>();
         Console.Error.WriteLine($"fresh connects and resumes: {cycles} each...");
@@ -67,70 +46,6 @@ internal sealed class ResumeBenchmark : IBenchmark
         await BenchmarkReport.PublishAsync("resume.md", Render(rows, startup), cancellationToken);
         return 0;
     }
-
-    /// <summary>One benchmark run's measurements, each timed by the client's own span.</summary>
-    private sealed class Run(TestEnvironment env, UserTokens tokens, ClientSpanRecorder spans)
-    {
-        private static readonly TimeSpan SpanTimeout = TimeSpan.FromSeconds(60);
-
-        public async Task<LongHistogram> FreshConnectsAsync(int count, CancellationToken cancellationToken)
-        {
-            var histogram = NewHistogram();
-            var options = Options(env.BackendWebSocketDirect, TimeSpan.Zero);
-            for (var i = -20; i < count; i++) // the first 20 warm up
-            {
-                spans.Clear();
-                await using var session = await ResilientSession.ConnectAsync(options, cancellationToken);
-                var span = await spans.WaitForAsync("client.connect", SpanTimeout, cancellationToken);
-                if (i >= 0) Record(histogram, span.Duration);
-            }
-            return histogram;
-        }
-
-        public async Task<LongHistogram> ResumesAsync(Uri endpoint, TimeSpan jitter, int count, CancellationToken cancellationToken)
-        {
-            var histogram = NewHistogram();
-            await using var session = await ResilientSession.ConnectAsync(Options(endpoint, jitter), cancellationToken);
-            var generation = 1;
-            await session.WaitForWelcomeAsync(generation, cancellationToken);
-            for (var i = -20; i < count; i++)
-            {
-                spans.Clear();
-                session.AbortConnection();
-                await session.WaitForWelcomeAsync(++generation, cancellationToken);
-                var span = await spans.WaitForAsync("client.reconnect", SpanTimeout, cancellationToken);
-                if (i >= 0) Record(histogram, span.Duration);
-            }
-            return histogram;
-        }
-
-        public async Task<LongHistogram> AfterFaultAsync(int count, Func<Task> fault, CancellationToken cancellationToken)
-        {
-            var histogram = NewHistogram();
-            await using var session = await ResilientSession.ConnectAsync(Options(env.BackendWebSocketDirect, TimeSpan.FromMilliseconds(100)), cancellationToken);
-            var generation = 1;
-            await session.WaitForWelcomeAsync(generation, cancellationToken);
-            for (var i = 0; i < count; i++)
-            {
-                spans.Clear();
-                await fault();
-                await session.WaitForWelcomeAsync(++generation, cancellationToken);
-                Record(histogram, (await spans.WaitForAsync("client.reconnect", SpanTimeout, cancellationToken)).Duration);
-            }
-            return histogram;
-        }
-
-        private ResilientSessionOptions Options(Uri endpoint, TimeSpan jitter) => new()
-        {
-            Endpoint = endpoint,
-            AccessTokenProvider = tokens.GetAsync,
-            ReconnectBaseDelay = jitter,
-        };
-    }
-
-    private static LongHistogram NewHistogram() => new(TimeStamp.Minutes(10), 3);
-
-    private static void Record(LongHistogram histogram, TimeSpan duration) => histogram.RecordValue(Math.Max(1, duration.Ticks / 10)); // µs
 
     private static string Render(List<(string Name, LongHistogram Histogram)> rows, TimeSpan startup)
     {

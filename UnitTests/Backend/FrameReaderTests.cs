@@ -39,6 +39,17 @@ public sealed class FrameReaderTests
     }
 
     [TestMethod]
+    public async Task EmptyTextMessageIsAnEmptyFrame()
+    {
+        // The reader waits with a zero-byte read; a message with no payload ends right there.
+        await SendAsync("");
+        await SendAsync("""{"type":"ping","t":2}""");
+
+        Assert.AreEqual("", Text(await ReadAsync()));
+        Assert.AreEqual("""{"type":"ping","t":2}""", Text(await ReadAsync()));
+    }
+
+    [TestMethod]
     public async Task MessageOfExactlyMaxBytesIsAccepted()
     {
         var text = new string('x', MaxBytes);

@@ -15,6 +15,14 @@ internal sealed class ScriptedWebSocket(params (byte[] Bytes, WebSocketMessageTy
 
     public override Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)
     {
+        // A zero-byte read waits for a message as the framework's socket does: it reports the next
+        // fragment's type without taking any of its bytes (all of an empty one).
+        if (buffer.Count == 0)
+        {
+            var (next, nextType, nextEnd) = _fragments.Peek();
+            if (next.Length == 0) _fragments.Dequeue();
+            return Task.FromResult(new WebSocketReceiveResult(0, nextType, nextEnd && next.Length == 0));
+        }
         var (bytes, type, end) = _fragments.Dequeue();
         if (bytes.Length > buffer.Count) throw new InvalidOperationException("Script a fragment no larger than the reader's buffer.");
         bytes.CopyTo(buffer.AsSpan());
