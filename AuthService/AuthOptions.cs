@@ -24,9 +24,10 @@ public sealed class AuthOptions
     /// How long after a refresh token's rotation the same token may be presented again while its
     /// successor is still unused (the answer carrying it was lost: an AuthService restart, a
     /// dropped connection): it is rotated again instead of ending the family as reuse. Zero turns
-    /// the grace off (every second use is reuse). Defaults to 30 s; at most 5 minutes.
+    /// the grace off (every second use is reuse). Defaults to 60 s, enough for an AuthService restart
+    /// (up to 18 s in the chaos soak) plus a client's request timeout; at most 5 minutes.
     /// </summary>
-    public TimeSpan RefreshReuseGrace { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan RefreshReuseGrace { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// Absolute lifetime of a refresh-token family, counted from the password login: rotation

@@ -59,7 +59,7 @@ public static class SoakRunner
         var sessions = histories.SelectMany(h => h.Entries.OfType<WelcomeSeen>().Select(w => w.SessionId)).ToHashSet(StringComparer.Ordinal);
         var recovery = RecoveryStats.PerKind(faults, env.ClientSpans.Finished, sessions, time.GetUtcNow().UtcDateTime);
         return new SoakResult(options, verdict, faults, recovery, faultPhase, drainTime, time.GetElapsedTime(started), counters,
-            histories, await FamiliesRevokedAsync(env, cancellationToken), await AgentRunsAsync(env, cancellationToken));
+            histories, await RefreshOutcomesAsync(env, cancellationToken), await AgentRunsAsync(env, cancellationToken));
     }
 
     private static async Task<IReadOnlyList<InjectedFault>> InjectFaultsAsync(SoakFaults injector, SoakOptions options, Action<string> log,
@@ -92,16 +92,21 @@ public static class SoakRunner
             .ToDictionary(p => p.Key, p => p.Text);
     }
 
-    /// <summary>The AuthService's "reuse detected" warnings: read after the drain, so the log batches of the fault phase have arrived.</summary>
-    private static async Task<int> FamiliesRevokedAsync(TestEnvironment env, CancellationToken cancellationToken)
+    /// <summary>
+    /// From the AuthService's log: refresh-token families revoked for reuse ("reuse detected"
+    /// warnings) and retries of a lost refresh answer rotated again within the reuse grace. Read
+    /// after the drain, so the log batches of the fault phase have arrived.
+    /// </summary>
+    private static async Task<(int Revoked, int RotatedAgain)> RefreshOutcomesAsync(TestEnvironment env, CancellationToken cancellationToken)
     {
-        var count = 0;
+        var (revoked, again) = (0, 0);
         foreach (var instance in await env.Telemetry.TelemetryNamesAsync(ResourceNames.Auth, cancellationToken))
         {
-            var warnings = await env.Telemetry.GetLogsAsync(instance, "Warning", traceId: null, cancellationToken) ?? [];
-            count += warnings.Count(l => l.Message.Contains("reuse detected", StringComparison.OrdinalIgnoreCase));
+            var logs = await env.Telemetry.GetLogsAsync(instance, "Information", traceId: null, cancellationToken) ?? [];
+            revoked += logs.Count(l => l.Message.Contains("reuse detected", StringComparison.OrdinalIgnoreCase));
+            again += logs.Count(l => l.Message.Contains("rotated again", StringComparison.OrdinalIgnoreCase));
         }
-        return count;
+        return (revoked, again);
     }
 
     /// <summary>The spread of <c>agent.run</c> durations (the dashboard keeps the latest spans; a long run reads its tail).</summary>
