@@ -60,7 +60,7 @@ internal sealed class FailoverBenchmark : IBenchmark
     private static Task<TestEnvironment> StartAsync(int replicas, int users, CancellationToken cancellationToken) =>
         BenchmarkEnvironment.StartAsync($"bench-failover-{replicas}", replicas, users, cancellationToken);
 
-    private static List<ResilientSessionOptions> Options(TestEnvironment env, int count, Func<int, (Uri Endpoint, Uri[] Alternates)> route) =>
+    internal static List<ResilientSessionOptions> Options(TestEnvironment env, int count, Func<int, (Uri Endpoint, Uri[] Alternates)> route) =>
         [.. Enumerable.Range(0, count).Select(i =>
         {
             var (user, password) = env.Users.Next();
@@ -74,7 +74,7 @@ internal sealed class FailoverBenchmark : IBenchmark
         })];
 
     /// <summary>Runs <paramref name="faults"/> faults, alternating between instances, each on a freshly connected fleet.</summary>
-    private static async Task<(string, LongHistogram, string)> MeasureAsync(string name, TestEnvironment env, int faults, CancellationToken cancellationToken,
+    internal static async Task<(string Name, LongHistogram Histogram, string Notes)> MeasureAsync(string name, TestEnvironment env, int faults, CancellationToken cancellationToken,
         Func<List<ResilientSessionOptions>> options, Func<TestEnvironment, string, Task<(DateTime At, Task Restored)>> fault)
     {
         Console.Error.WriteLine($"{name}: {faults} faults...");
@@ -102,7 +102,7 @@ internal sealed class FailoverBenchmark : IBenchmark
         return (name, histogram, $"attempts max {attempts.DefaultIfEmpty().Max()}");
     }
 
-    private static async Task<(DateTime, Task)> KillAndStartAsync(TestEnvironment env, string instance)
+    internal static async Task<(DateTime, Task)> KillAndStartAsync(TestEnvironment env, string instance)
     {
         var faultAt = DateTime.UtcNow;
         var pid = await env.Faults.KillAsync(ResourceNames.Backend, instance);

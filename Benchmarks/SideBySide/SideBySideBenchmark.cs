@@ -1,6 +1,7 @@
 using System.Globalization;
 using AspireResilience.Benchmarks.Baselines;
 using AspireResilience.Benchmarks.ChaosProxy;
+using AspireResilience.Benchmarks.Failover;
 using AspireResilience.Benchmarks.Hosting;
 using AspireResilience.Benchmarks.Measures;
 using AspireResilience.Benchmarks.Refresh;
@@ -33,6 +34,17 @@ internal sealed class SideBySideBenchmark : IBenchmark
         var started = TimeProvider.System.GetTimestamp();
 
         await using var server = await BaselineServer.StartAsync(cancellationToken);
+        await RepetitionsAsync(server, settings, figures, cancellationToken);
+        await SingleProcessKillsAsync(settings, figures, cancellationToken);
+
+        var elapsed = TimeProvider.System.GetElapsedTime(started);
+        var report = new SideBySideReport(facts, settings, figures, elapsed);
+        await report.WriteAsync(cancellationToken);
+        return report.AllChecksPassed ? 0 : 1;
+    }
+
+    private static async Task RepetitionsAsync(BaselineServer server, SideBySideSettings settings, Figures figures, CancellationToken cancellationToken)
+    {
         await using var env = await BenchmarkEnvironment.StartAsync("bench-all", replicas: 2, users: settings.Users + settings.Repetitions, cancellationToken,
             // Thousands of sessions over a few users, refreshes back to back: the per-user caps and
             // the frame flood limit are production guards, not what is measured.
@@ -51,11 +63,21 @@ internal sealed class SideBySideBenchmark : IBenchmark
             Console.Error.WriteLine($"— repetition {repetition} of {settings.Repetitions} —");
             await RepetitionAsync(env, server, users, tokens, settings, figures, cancellationToken);
         }
+    }
 
-        var elapsed = TimeProvider.System.GetElapsedTime(started);
-        var report = new SideBySideReport(facts, settings, figures, elapsed);
-        await report.WriteAsync(cancellationToken);
-        return report.AllChecksPassed ? 0 : 1;
+    /// <summary>
+    /// SIGKILL of the only Backend process, started again at once as an orchestrator would: its own
+    /// AppHost with 1 replica (after the 2-replica one has stopped), one fault per repetition.
+    /// </summary>
+    private static async Task SingleProcessKillsAsync(SideBySideSettings settings, Figures figures, CancellationToken cancellationToken)
+    {
+        await using var env = await BenchmarkEnvironment.StartAsync("bench-all-1", replicas: 1, users: settings.SingleProcessSessions * settings.Repetitions, cancellationToken);
+        for (var repetition = 1; repetition <= settings.Repetitions; repetition++)
+        {
+            var (_, histogram, _) = await FailoverBenchmark.MeasureAsync("SIGKILL + start of the only Backend process", env, faults: 1, cancellationToken,
+                () => FailoverBenchmark.Options(env, settings.SingleProcessSessions, _ => (env.BackendWebSocketDirect, [])), FailoverBenchmark.KillAndStartAsync);
+            AddLatency(figures, "kill1", histogram);
+        }
     }
 
     private static async Task RepetitionAsync(TestEnvironment env, BaselineServer server, UserTokens[] users, List<string> tokens,

@@ -70,6 +70,8 @@ internal sealed class SideBySideReport(MachineFacts facts, SideBySideSettings se
         Row(text, $"Redis bytes per idle session ({settings.IdleSessions:N0})", M("memory.redis"), double.NaN, double.NaN, "", null, "F0");
         Row(text, $"resume storm: {settings.StormSessions:N0} sessions, 1 of 2 replicas SIGKILLed → all resumed, ms", M("storm.all"), double.NaN, double.NaN,
             "< 5 s", M("storm.all") < 5000 && figures.All["storm.resumed"].SequenceEqual(figures.All["storm.dropped"]), "F0");
+        Row(text, $"SIGKILL of the only Backend process, started again at once → resumed ({settings.SingleProcessSessions} sessions), p50, ms", M("kill1.p50"), double.NaN, double.NaN, "", null, "F0");
+        Row(text, "SIGKILL of the only Backend process → resumed, p99, ms", M("kill1.p99"), double.NaN, double.NaN, $"n {M("kill1.n"):F0} per repetition", null, "F0");
         Row(text, "resume storm: kill → resumed p50 / p99, ms", M("storm.p50"), double.NaN, double.NaN, $"p99 {M("storm.p99"):F0} ms; {M("storm.dropped"):F0} dropped, {M("storm.resumed"):F0} resumed", null, "F0");
         Row(text, $"in-band token refresh ({settings.Refreshes:N0}), client p50, ms", M("refresh.client.p50"), double.NaN, double.NaN, "", null);
         Row(text, $"in-band token refresh ({settings.Refreshes:N0}), client p99, ms", M("refresh.client.p99"), double.NaN, double.NaN,
