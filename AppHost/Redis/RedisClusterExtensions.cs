@@ -81,21 +81,46 @@ public static class RedisClusterExtensions
     }
 
     /// <summary>
-    /// Ports the OS calls free now, all held until every one is chosen so none repeats. A node's
-    /// client port and cluster-bus port must be known before it starts (the nodes tell each other
-    /// and clients where to go); the gap until the nodes bind them is a second or two.
+    /// Free loopback ports for the nodes' client and cluster-bus ports, which must be known before
+    /// the nodes start (they tell each other and clients where to go). Taken at random from below
+    /// the kernel's ephemeral range: a port the OS hands out for "any free port" (DCP's proxies,
+    /// another AppHost's services, outgoing connections) is never one of these, so nothing else
+    /// takes them in the second or two until the nodes bind them. All are held until every one
+    /// is chosen, so none repeats.
     /// </summary>
     private static int[] FreeLoopbackPorts(int count)
     {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        var (low, high) = (EphemeralRangeStart() - 12_000, EphemeralRangeStart());
+        var held = new List<TcpListener>();
         try
         {
-            foreach (var listener in listeners) listener.Start();
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+            for (var attempt = 0; held.Count < count && attempt < 10_000; attempt++)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, Random.Shared.Next(low, high));
+                try
+                {
+                    listener.Start();
+                    held.Add(listener);
+                }
+                catch (SocketException)
+                {
+                    // Taken: draw again.
+                }
+            }
+            if (held.Count < count) throw new InvalidOperationException($"no {count} free loopback ports in {low}–{high - 1}");
+            return [.. held.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
         }
         finally
         {
-            foreach (var listener in listeners) listener.Stop();
+            foreach (var listener in held) listener.Stop();
         }
+    }
+
+    /// <summary>The first port of the kernel's ephemeral range (<c>ip_local_port_range</c>; 32768 where it cannot be read).</summary>
+    private static int EphemeralRangeStart()
+    {
+        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
+        return File.Exists(range) && int.TryParse(File.ReadAllText(range).Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0],
+            CultureInfo.InvariantCulture, out var start) && start > 13_000 ? start : 32768;
     }
 }

@@ -12,13 +12,16 @@ namespace AspireResilience.TestSupport.Auth;
 /// link that drops mid-refresh cancels the caller, but the AuthService has already rotated the
 /// token: dropping its answer would lose the only valid refresh token). The chaos soak found both.
 /// A grant that hangs (an AuthService killed mid-request, its connection held open) is given up
-/// after <see cref="GrantTimeout"/>, and a refresh token the AuthService no longer honours (its
+/// after <see cref="GrantTimeout"/> — longer than an AuthService restart takes (up to 18 s in the
+/// soak), because DCP's proxy holds a request across the restart and delivers it to the new
+/// process: a grant given up too early is sent again, and the held one, arriving after the
+/// retry's token was used, is reuse (docs/auth.md, <i>reuse grace</i>) — and a refresh token the AuthService no longer honours (its
 /// family revoked, e.g. after a rotation whose answer was lost) is replaced by signing in again,
 /// as an app that keeps the user's credentials would: a client is never left retrying a dead token.
 /// </remarks>
 public sealed class UserTokens(TokenClient client, string user, string password)
 {
-    private static readonly TimeSpan GrantTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan GrantTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Lock _lock = new();
     private TokenResponse? _current;

@@ -56,7 +56,7 @@ public sealed class ErrorLogReader(DashboardTelemetry telemetry, Func<IReadOnlyL
 
     /// <summary>One line per record, for an assertion message.</summary>
     public static string Describe(IEnumerable<TelemetryLog> logs) =>
-        string.Join(" | ", logs.Select(l => $"{l.Resource} {l.Category}: {l.Message}"));
+        string.Join(" | ", logs.Select(l => $"{l.Resource} {l.Category}: {l.Message}{(l.Exception is null ? "" : $" ({l.Exception})")}"));
 
     private async Task<IReadOnlyList<TelemetryLog>> ReadInstanceAsync(ResourceInstance instance, CancellationToken cancellationToken)
     {

@@ -45,13 +45,18 @@ public static class OtlpJson
                 foreach (var record in sl.GetProperty("logRecords").EnumerateArray())
                 {
                     var body = record.TryGetProperty("body", out var b) && b.TryGetProperty("stringValue", out var text) ? text.GetString() ?? "" : "";
+                    var attributes = Attributes(record);
+                    var exception = attributes.TryGetValue("exception.type", out var type)
+                        ? $"{type}: {attributes.GetValueOrDefault("exception.message", "")}"
+                        : null;
                     yield return new TelemetryLog(
                         resource,
                         FromUnixNanos(record.GetProperty("timeUnixNano")),
                         record.TryGetProperty("severityText", out var severity) ? severity.GetString() ?? "" : "",
                         category,
                         body,
-                        record.TryGetProperty("traceId", out var trace) && trace.GetString() is { Length: > 0 } traceId ? traceId : null);
+                        record.TryGetProperty("traceId", out var trace) && trace.GetString() is { Length: > 0 } traceId ? traceId : null,
+                        exception);
                 }
             }
         }
