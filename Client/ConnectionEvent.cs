@@ -27,3 +27,9 @@ public sealed record ChainMismatch(string SessionId, long Seq, string Expected, 
 /// rebuilds from it.
 /// </summary>
 public sealed record SnapshotReceived(SnapshotMessage Snapshot) : ConnectionEvent;
+
+/// <summary>
+/// The server answered a frame with <c>error</c> (e.g. <c>too_many_runs</c>, <c>invalid_message</c>)
+/// and kept the link up. A refused prompt stays queued and goes out again after the next reconnect.
+/// </summary>
+public sealed record ServerError(string Code, string Message, bool Retryable) : ConnectionEvent;

@@ -84,8 +84,12 @@ public sealed partial class ResilientSession
             case RefreshedMessage or ErrorMessage { Code: ErrorCodes.InvalidToken }:
                 OnRefreshAnswer(message);
                 return null;
+            case ErrorMessage error:
+                // Told, not swallowed: the application shows why a prompt got no answer.
+                _connection.Writer.TryWrite(new ServerError(error.Code, error.Message, error.Retryable));
+                return null;
             default:
-                return null; // pong, refreshed, error: nothing to do beyond having heard from the server
+                return null; // pong: nothing to do beyond having heard from the server
         }
     }
 

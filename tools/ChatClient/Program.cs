@@ -19,6 +19,7 @@ Console.WriteLine($"[{Describe(session.State)}] session {session.SessionId} as {
 Console.WriteLine("Type a prompt and Enter. /drop cuts the socket, /switch 127.0.0.2 changes networks, /quit leaves.");
 
 var printing = PrintEventsAsync(session, quit.Token);
+var errors = PrintServerErrorsAsync(session, quit.Token);
 var turn = 0;
 while (!quit.IsCancellationRequested && Console.ReadLine() is { } line)
 {
@@ -50,6 +51,7 @@ while (!quit.IsCancellationRequested && Console.ReadLine() is { } line)
 }
 await quit.CancelAsync();
 await printing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+await errors.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
 static async Task PrintEventsAsync(ResilientSession session, CancellationToken cancellationToken)
 {
@@ -58,6 +60,15 @@ static async Task PrintEventsAsync(ResilientSession session, CancellationToken c
     {
         printer.Print(e);
         printer.Flush();
+    }
+}
+
+// E.g. a prompt beyond Agent:MaxRunsPerSession: say why it got no answer (it goes out again after the next reconnect).
+static async Task PrintServerErrorsAsync(ResilientSession session, CancellationToken cancellationToken)
+{
+    await foreach (var e in session.ConnectionEvents.ReadAllAsync(cancellationToken))
+    {
+        if (e is ServerError error) Console.WriteLine($"\n[server error {error.Code}: {error.Message}]");
     }
 }
 
