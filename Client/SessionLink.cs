@@ -24,9 +24,7 @@ internal sealed class SessionLink(WebSocket socket) : IDisposable
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // ManagedWebSocket reports a send cut short by Abort() (a dead link, a network switch) as a
-            // cancellation nobody asked for; to every caller it is a lost link like any other.
-            throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The link was aborted during the send.", ex);
+            throw Aborted(ex);
         }
         finally
         {
@@ -40,7 +38,15 @@ internal sealed class SessionLink(WebSocket socket) : IDisposable
         _buffer.ResetWrittenCount();
         while (true)
         {
-            var result = await socket.ReceiveAsync(_buffer.GetMemory(4096), cancellationToken);
+            ValueWebSocketReceiveResult result;
+            try
+            {
+                result = await socket.ReceiveAsync(_buffer.GetMemory(4096), cancellationToken);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw Aborted(ex);
+            }
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 if (socket.State == WebSocketState.CloseReceived)
@@ -72,6 +78,11 @@ internal sealed class SessionLink(WebSocket socket) : IDisposable
     }
 
     public void Abort() => socket.Abort();
+
+    // ManagedWebSocket reports a send or receive cut short by Abort() (a dead link, a network
+    // switch, /drop) as a cancellation nobody asked for; to every caller it is a lost link like any other.
+    private static WebSocketException Aborted(OperationCanceledException ex) =>
+        new(WebSocketError.ConnectionClosedPrematurely, "The link was aborted.", ex);
 
     public void Dispose()
     {

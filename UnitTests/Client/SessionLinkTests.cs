@@ -24,6 +24,19 @@ public sealed class SessionLinkTests
     }
 
     [TestMethod]
+    public async Task AReceiveCutShortByAnAbortIsALostLinkNotACancellation()
+    {
+        var stream = new StalledWriteStream();
+        using var link = new SessionLink(WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = false }));
+
+        var receive = link.ReceiveAsync(CancellationToken.None);
+        link.Abort();
+
+        var lost = await Assert.ThrowsExactlyAsync<WebSocketException>(() => receive);
+        Assert.AreEqual(WebSocketError.ConnectionClosedPrematurely, lost.WebSocketErrorCode);
+    }
+
+    [TestMethod]
     public async Task ASendTheCallerCancelsIsStillACancellation()
     {
         var stream = new StalledWriteStream();
