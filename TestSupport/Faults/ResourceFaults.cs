@@ -138,9 +138,19 @@ public sealed class ResourceFaults(DistributedApplication app, IReadOnlyDictiona
     // the other replica answering: a project instance is ready when its own address answers.
     private async Task WaitHealthyAsync(string resource, string instance, int previousPid)
     {
-        var ready = await app.ResourceNotifications.WaitForResourceAsync(resource,
-            e => e.ResourceId == instance && Pid(e.Snapshot) is { } pid && pid != previousPid && e.Snapshot.HealthStatus == HealthStatus.Healthy,
-            Timeouts.Token(Timeouts.StartStop));
+        ResourceEvent ready;
+        try
+        {
+            ready = await app.ResourceNotifications.WaitForResourceAsync(resource,
+                e => e.ResourceId == instance && Pid(e.Snapshot) is { } pid && pid != previousPid && e.Snapshot.HealthStatus == HealthStatus.Healthy,
+                Timeouts.Token(Timeouts.StartStop));
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new TimeoutException(
+                $"'{instance}' was not healthy {Timeouts.StartStop.TotalSeconds:0} s after it was started (previous pid {previousPid}):\n"
+                + await ResourceDiagnosis.DescribeAsync(app, resource, instance), e);
+        }
         if (ready.Snapshot.EnvironmentVariables.Any(e => e.Name == "ASPNETCORE_URLS"))
         {
             await ResourceHealth.WaitForOwnAddressAsync(ResourceInstance.Read(app, resource, instance).Address, Timeouts.Token(Timeouts.StartStop));

@@ -126,7 +126,16 @@ public sealed class TestEnvironment : IAsyncDisposable
         {
             await app.StartAsync(timeout.Token);
             string[] resources = [ResourceNames.Redis, ResourceNames.Auth, ResourceNames.Chaos, ResourceNames.Backend];
-            var instances = await Task.WhenAll(resources.Select(r => ResourceHealth.WaitForAllReplicasHealthyAsync(app, r, timeout.Token)));
+            IReadOnlyList<string>[] instances;
+            try
+            {
+                instances = await Task.WhenAll(resources.Select(r => ResourceHealth.WaitForAllReplicasHealthyAsync(app, r, timeout.Token)));
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"the environment '{options.Name}' was not healthy {Timeouts.StartStop.TotalSeconds:0} s after it was started:\n"
+                    + await ResourceDiagnosis.DescribeUnhealthyAsync(app, resources), e);
+            }
             // Each service instance answers at its own address too (the error-log markers go there).
             await Task.WhenAll(Services.SelectMany(service => instances[Array.IndexOf(resources, service)]
                 .Select(id => ResourceHealth.WaitForOwnAddressAsync(ResourceInstance.Read(app, service, id).Address, timeout.Token))));
