@@ -30,6 +30,8 @@ public sealed record SnapshotReceived(SnapshotMessage Snapshot) : ConnectionEven
 
 /// <summary>
 /// The server answered a frame with <c>error</c> (e.g. <c>too_many_runs</c>, <c>invalid_message</c>)
-/// and kept the link up. A refused prompt stays queued and goes out again after the next reconnect.
+/// and kept the link up. A prompt refused with <c>too_many_runs</c> stays queued and the session
+/// sends it again when one of its runs ends (see <see cref="ResilientSessionOptions.RefusedPromptRetryDelay"/>).
 /// </summary>
-public sealed record ServerError(string Code, string Message, bool Retryable) : ConnectionEvent;
+/// <param name="PromptId">The refused prompt's id (<c>too_many_runs</c>): the session sends it again by itself.</param>
+public sealed record ServerError(string Code, string Message, bool Retryable, string? PromptId = null) : ConnectionEvent;

@@ -75,6 +75,8 @@ public sealed partial class ResilientSession
                 Interlocked.Exchange(ref _lastSeq, e.Seq);
                 if (e.RunId is not null) ForgetPrompt(e.RunId);
                 _events.Writer.TryWrite(e);
+                // A run ended: room for a prompt the server refused as one too many.
+                if (e.Kind == EventKinds.StreamEnd) await ResendRefusedPromptsAsync(link, cancellationToken);
                 return null;
             case SnapshotMessage snapshot:
                 return OnSnapshot(snapshot) ? null : ClientTelemetry.ChainMismatchReason;
@@ -86,7 +88,8 @@ public sealed partial class ResilientSession
                 return null;
             case ErrorMessage error:
                 // Told, not swallowed: the application shows why a prompt got no answer.
-                _connection.Writer.TryWrite(new ServerError(error.Code, error.Message, error.Retryable));
+                _connection.Writer.TryWrite(new ServerError(error.Code, error.Message, error.Retryable, error.PromptId));
+                if (error is { Code: ErrorCodes.TooManyRuns, PromptId: { } refused }) OnPromptRefused(link, refused, cancellationToken);
                 return null;
             default:
                 return null; // pong: nothing to do beyond having heard from the server
@@ -150,7 +153,11 @@ public sealed partial class ResilientSession
     private async Task ResendPendingPromptsAsync(SessionLink link, CancellationToken cancellationToken)
     {
         PromptMessage[] pending;
-        lock (_pendingPrompts) pending = [.. _pendingPrompts];
+        lock (_pendingPrompts)
+        {
+            pending = [.. _pendingPrompts];
+            _refusedPrompts.Clear();
+        }
         foreach (var prompt in pending)
         {
             await link.SendAsync(prompt, cancellationToken);

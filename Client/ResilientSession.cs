@@ -34,6 +34,7 @@ public sealed partial class ResilientSession : IAsyncDisposable
     private ResilientSession(ResilientSessionOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueuedPrompts, 1, nameof(options.MaxQueuedPrompts));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.RefusedPromptRetryDelay, TimeSpan.Zero, nameof(options.RefusedPromptRetryDelay));
         _options = options;
         _endpoints = new EndpointRotation(options.Endpoint, options.AlternateEndpoints);
         _localAddress = options.LocalAddress;

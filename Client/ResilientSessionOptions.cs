@@ -54,6 +54,12 @@ public sealed class ResilientSessionOptions
     /// </summary>
     public int MaxQueuedPrompts { get; init; } = 32;
 
+    /// <summary>
+    /// How long a prompt the server refused with <c>too_many_runs</c> waits before it is sent again
+    /// when no run ends first (a <c>stream.end</c> sends it at once). Defaults to 2 s.
+    /// </summary>
+    public TimeSpan RefusedPromptRetryDelay { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>First reconnect delay ceiling (doubles per attempt). Defaults to 100 ms.</summary>
     public TimeSpan ReconnectBaseDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 

@@ -55,4 +55,5 @@ public sealed record TokenExpiringMessage(long ExpiresAt) : ServerMessage;
 public sealed record PongMessage(long T) : ServerMessage;
 
 /// <summary>A recoverable problem; the connection stays open.</summary>
-public sealed record ErrorMessage(string Code, string Message, bool Retryable) : ServerMessage;
+/// <param name="PromptId">v1.1: the <c>id</c> of the refused prompt, on <c>too_many_runs</c>, so a client can send it again.</param>
+public sealed record ErrorMessage(string Code, string Message, bool Retryable, string? PromptId = null) : ServerMessage;

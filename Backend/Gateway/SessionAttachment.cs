@@ -100,7 +100,7 @@ public sealed partial class SessionAttachment : IAsyncDisposable
             case StartRunResult.TooManyRuns:
                 // A quota, not a bad frame: no strike. Nothing was recorded, so the same id may come again.
                 await _connection.Sender.SendAsync(new ErrorMessage(ErrorCodes.TooManyRuns,
-                    $"prompt {prompt.Id}: this session already streams its maximum of runs; send it again once one ends", Retryable: true),
+                    $"prompt {prompt.Id}: this session already streams its maximum of runs; send it again once one ends", Retryable: true, prompt.Id),
                     cancellationToken);
                 break;
         }

@@ -41,11 +41,40 @@ public sealed class QuotaTests : E2ETest<HeartbeatEnvironment>
         Assert.AreEqual(ErrorCodes.TooManyRuns, refused.Code);
         Assert.IsTrue(refused.Retryable, "too_many_runs is retryable");
         StringAssert.Contains(refused.Message, "q3");
+        Assert.AreEqual("q3", refused.PromptId, "v1.1: the refusal names the prompt");
 
         // Nothing was recorded: the same id, sent again once a run ended, starts the run.
         await client.SendTextAsync("""{"type":"prompt","id":"q3","text":"busy answer 3"}""");
         var start = (EventMessage)(await client.ReceiveAsync()).Message!;
         Assert.AreEqual(("q3", EventKinds.StreamStart), (start.RunId, start.Kind));
+    }
+
+    [TestMethod]
+    public async Task TheReferenceClientSendsARefusedPromptAgainWhenARunEndsWithoutReconnecting()
+    {
+        await using var client = await SessionFactory.ConnectAsync(Env);
+        var session = client.Session;
+        await session.WaitForWelcomeAsync(generation: 1);
+        string[] prompts = ["r1", "r2", "r3"];
+        foreach (var id in prompts)
+        {
+            await session.SendPromptAsync(id, $"busy answer {id}", Timeouts.Token());
+        }
+
+        var answers = await session.ReadAnswersAsync(prompts, expectedFirstSeq: 1);
+
+        // The server refused r3 (two runs were streaming) and said which prompt it refused…
+        var events = await session.ReadConnectionEventsAsync(e => e is ServerError, Timeouts.Token(TimeSpan.FromSeconds(5)));
+        var refused = (ServerError)events[^1];
+        Assert.AreEqual((ErrorCodes.TooManyRuns, "r3"), (refused.Code, refused.PromptId));
+        // …and r3 still got its whole answer, started only after a run had ended, on the first connection.
+        var firstEnd = new[] { answers["r1"], answers["r2"] }.Min(a => a.Events[^1].Seq);
+        Assert.IsTrue(answers["r3"].Events[0].Seq > firstEnd, "r3 started after one of the runs that filled the quota ended");
+        Assert.IsFalse(string.IsNullOrEmpty(answers["r3"].Text), "r3 was answered");
+        Assert.AreEqual(0, session.QueuedPrompts);
+        var later = new List<ConnectionEvent>();
+        while (session.ConnectionEvents.TryRead(out var e)) later.Add(e);
+        Assert.IsFalse(events.Concat(later).Any(e => e is Disconnected), $"sent again on the live link, no reconnect: {string.Join(", ", events.Concat(later))}");
     }
 
     [TestMethod]

@@ -63,12 +63,15 @@ static async Task PrintEventsAsync(ResilientSession session, CancellationToken c
     }
 }
 
-// E.g. a prompt beyond Agent:MaxRunsPerSession: say why it got no answer (it goes out again after the next reconnect).
+// E.g. a prompt beyond Agent:MaxRunsPerSession: say why it has no answer yet (the session sends it again when a run ends).
 static async Task PrintServerErrorsAsync(ResilientSession session, CancellationToken cancellationToken)
 {
     await foreach (var e in session.ConnectionEvents.ReadAllAsync(cancellationToken))
     {
-        if (e is ServerError error) Console.WriteLine($"\n[server error {error.Code}: {error.Message}]");
+        if (e is ServerError error)
+        {
+            Console.WriteLine($"\n[server error {error.Code}: {error.Message}{(error.PromptId is null ? "" : "; sent again when an answer ends")}]");
+        }
     }
 }
 
