@@ -1,9 +1,9 @@
 global using Aspire.Hosting.Testing;
 global using AspireResilience.Client;
+global using AspireResilience.Client.Tokens;
 global using AspireResilience.Contracts;
 global using AspireResilience.E2ETests.Infrastructure;
 global using AspireResilience.TestSupport;
-global using AspireResilience.TestSupport.Auth;
 global using AspireResilience.TestSupport.Hosting;
 global using AspireResilience.TestSupport.Sessions;
 global using AspireResilience.TestSupport.Soak;

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using AspireResilience.Benchmarks.Hosting;
 using AspireResilience.Client;
+using AspireResilience.Client.Tokens;
 using AspireResilience.Contracts;
-using AspireResilience.TestSupport.Auth;
 using AspireResilience.TestSupport.Hosting;
 using HdrHistogram;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using AspireResilience.Benchmarks.Hosting;
 using AspireResilience.Benchmarks.Measures;
+using AspireResilience.Client.Tokens;
 using AspireResilience.Contracts;
 using AspireResilience.TestSupport;
-using AspireResilience.TestSupport.Auth;
 
 namespace AspireResilience.Benchmarks.Memory;
 

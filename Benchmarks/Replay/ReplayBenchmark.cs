@@ -38,7 +38,7 @@ internal sealed class ReplayBenchmark : IBenchmark
         for (var round = 0; round <= rounds; round++) // round 0 warms up
         {
             var user = env.Users.Next();
-            var token = await new TestSupport.Auth.UserTokens(env.Tokens, user.Name, user.Password).GetAsync(false, cancellationToken);
+            var token = await new Client.Tokens.UserTokens(env.Tokens, user.Name, user.Password).GetAsync(false, cancellationToken);
             var welcome = await RawClient.PromptAndLeaveAsync(env.BackendWebSocketDirect, token, new PromptMessage("a", "a"), new PromptMessage("b", "b"));
             foreach (var run in new[] { "a", "b" }) await env.Telemetry.WaitForRunEndAsync(welcome.SessionId, run, TimeSpan.FromSeconds(120));
             var redisBytes = (double)await store.OutboxMemoryAsync(welcome.SessionId) / EventsPerRound;

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using AspireResilience.Benchmarks.Hosting;
+using AspireResilience.Client.Tokens;
 using AspireResilience.Contracts;
-using AspireResilience.TestSupport.Auth;
 using HdrHistogram;
 
 namespace AspireResilience.Benchmarks.Resume;

@@ -1,5 +1,5 @@
 using AspireResilience.Client;
-using AspireResilience.TestSupport.Auth;
+using AspireResilience.Client.Tokens;
 using AspireResilience.TestSupport.Hosting;
 using AspireResilience.TestSupport.Sessions;
 using HdrHistogram;

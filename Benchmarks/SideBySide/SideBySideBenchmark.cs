@@ -7,8 +7,8 @@ using AspireResilience.Benchmarks.Measures;
 using AspireResilience.Benchmarks.Refresh;
 using AspireResilience.Benchmarks.Resume;
 using AspireResilience.Client;
+using AspireResilience.Client.Tokens;
 using AspireResilience.Contracts;
-using AspireResilience.TestSupport.Auth;
 using AspireResilience.TestSupport.Hosting;
 using HdrHistogram;
 

@@ -3,6 +3,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using AspireResilience.ChaosProxy.Client;
+using AspireResilience.Client.Tokens;
 using AspireResilience.Contracts;
 using AspireResilience.TestSupport.Auth;
 using AspireResilience.TestSupport.Faults;

@@ -1,6 +1,6 @@
 using System.Net;
 using AspireResilience.Client;
-using AspireResilience.TestSupport.Auth;
+using AspireResilience.Client.Tokens;
 using AspireResilience.TestSupport.Hosting;
 
 namespace AspireResilience.TestSupport.Sessions;

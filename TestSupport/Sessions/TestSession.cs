@@ -1,5 +1,5 @@
 using AspireResilience.Client;
-using AspireResilience.TestSupport.Auth;
+using AspireResilience.Client.Tokens;
 
 namespace AspireResilience.TestSupport.Sessions;
 

@@ -3,8 +3,8 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using AspireResilience.Client;
+using AspireResilience.Client.Tokens;
 using AspireResilience.Protocol;
-using AspireResilience.TestSupport.Auth;
 using AspireResilience.TestSupport.Hosting;
 using AspireResilience.TestSupport.Sessions;
 

@@ -1,19 +1,43 @@
 using System.Net;
+using System.Net.WebSockets;
 using AspireResilience.ChatClient;
 using AspireResilience.Client;
+using AspireResilience.Client.Tokens;
 
-// Usage: dotnet run --project tools/ChatClient -- [--endpoint ws://localhost:5180/ws] [--auth http://localhost:5190] [--user alice] [--password alice-password]
-var options = CommandLine.Parse(args);
+// Usage: see CommandLine.Usage (--help prints it).
+var options = CommandLine.Parse(args, out var argumentError);
+if (options is null)
+{
+    if (argumentError is not null) Console.Error.WriteLine(argumentError);
+    (argumentError is null ? Console.Out : Console.Error).WriteLine(CommandLine.Usage);
+    return argumentError is null ? 0 : 2;
+}
 using var auth = new HttpClient { BaseAddress = options.Auth };
-var tokens = new PasswordGrantTokens(auth, options.User, options.Password);
+// One grant at a time, kept past a dropped link, signing in again once the family is revoked:
+// the chat survives the dashboard's AuthService restart, kill and "Revoke all tokens".
+var tokens = new UserTokens(new TokenClient(auth), options.User, options.Password);
 using var quit = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; quit.Cancel(); };
 
-await using var session = await ResilientSession.ConnectAsync(new ResilientSessionOptions
+ResilientSession session;
+try
 {
-    Endpoint = options.Endpoint,
-    AccessTokenProvider = tokens.GetAsync,
-}, quit.Token);
+    session = await ResilientSession.ConnectAsync(new ResilientSessionOptions
+    {
+        Endpoint = options.Endpoint,
+        AccessTokenProvider = tokens.GetAsync,
+    }, quit.Token);
+}
+catch (Exception ex) when (ex is HttpRequestException or WebSocketException or SessionClosedException or HandshakeRefusedException)
+{
+    // The first connection has nothing to resume: say why it failed instead of retrying blind.
+    Console.Error.WriteLine($"cannot start a session at {options.Endpoint} (sign-in at {options.Auth}): {ex.Message}");
+    Console.Error.WriteLine(ex.Message.Contains("invalid_grant", StringComparison.Ordinal)
+        ? "The sign-in was refused: check --user and --password (the README lists the demo users)."
+        : "Is the environment running? Start it with ./run.sh; it prints the line that starts this client.");
+    return 1;
+}
+await using var _ = session;
 session.StateChanged += (_, state) => Console.WriteLine($"\n[{Describe(state)}]");
 Console.WriteLine($"[{Describe(session.State)}] session {session.SessionId} as {options.User} at {options.Endpoint}");
 Console.WriteLine("Type a prompt and Enter. /drop cuts the socket, /switch 127.0.0.2 changes networks, /quit leaves.");
@@ -35,7 +59,13 @@ while (!quit.IsCancellationRequested && Console.ReadLine() is { } line)
             break;
         case var command when command.StartsWith("/switch", StringComparison.Ordinal):
             var address = command["/switch".Length..].Trim();
-            session.SwitchNetwork(address.Length == 0 ? null : IPAddress.Parse(address));
+            IPAddress? local = null;
+            if (address.Length > 0 && !IPAddress.TryParse(address, out local))
+            {
+                Console.WriteLine($"[not an IP address: '{address}'; e.g. /switch 127.0.0.2]");
+                break;
+            }
+            session.SwitchNetwork(local);
             break;
         default:
             try
@@ -52,6 +82,7 @@ while (!quit.IsCancellationRequested && Console.ReadLine() is { } line)
 await quit.CancelAsync();
 await printing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 await errors.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+return 0;
 
 static async Task PrintEventsAsync(ResilientSession session, CancellationToken cancellationToken)
 {

@@ -1,11 +1,18 @@
-namespace AspireResilience.TestSupport.Auth;
+namespace AspireResilience.Client.Tokens;
 
-/// <summary>Talks to the real AuthService's token endpoint (RFC 6749), as a client app would.</summary>
+/// <summary>
+/// Talks to a token endpoint (RFC 6749: <c>/connect/token</c>, <c>/connect/revoke</c>) through
+/// <paramref name="http"/>, whose base address is the token server. A refused grant is an
+/// <see cref="HttpRequestException"/> naming the status and the OAuth error (never a token or
+/// password), which <see cref="ResilientSession"/> retries like any other failed attempt.
+/// </summary>
 public sealed class TokenClient(HttpClient http)
 {
+    /// <summary>The resource-owner password grant: for first-party apps, demos and tests that hold the user's credentials.</summary>
     public Task<TokenResponse> PasswordAsync(string user, string password, CancellationToken cancellationToken) =>
         RequestAsync(new() { ["grant_type"] = "password", ["username"] = user, ["password"] = password }, cancellationToken);
 
+    /// <summary>The refresh-token grant; with rotating refresh tokens the answer carries the next one.</summary>
     public Task<TokenResponse> RefreshAsync(string refreshToken, CancellationToken cancellationToken) =>
         RequestAsync(new() { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken }, cancellationToken);
 

@@ -1,8 +1,9 @@
-namespace AspireResilience.TestSupport.Auth;
+namespace AspireResilience.Client.Tokens;
 
 /// <summary>
 /// A user's tokens as a client app keeps them: a password grant first, then the cached access
-/// token until a refresh is asked for, which rotates the refresh token.
+/// token until a refresh is asked for, which rotates the refresh token. <see cref="GetAsync"/> is
+/// shaped as <see cref="ResilientSessionOptions.AccessTokenProvider"/>.
 /// </summary>
 /// <remarks>
 /// A rotating refresh token is single-use, and presenting a rotated one again is taken for theft:
@@ -11,14 +12,18 @@ namespace AspireResilience.TestSupport.Auth;
 /// refresh token twice), and a grant once sent is seen through even when its caller gives up (a
 /// link that drops mid-refresh cancels the caller, but the AuthService has already rotated the
 /// token: dropping its answer would lose the only valid refresh token). The chaos soak found both.
-/// A grant that hangs (an AuthService killed mid-request, its connection held open) is given up
-/// after <see cref="GrantTimeout"/> — longer than an AuthService restart takes (up to 18 s in the
-/// soak), because DCP's proxy holds a request across the restart and delivers it to the new
-/// process: a grant given up too early is sent again, and the held one, arriving after the
-/// retry's token was used, is reuse (docs/auth.md, <i>reuse grace</i>) — and a refresh token the AuthService no longer honours (its
-/// family revoked, e.g. after a rotation whose answer was lost) is replaced by signing in again,
-/// as an app that keeps the user's credentials would: a client is never left retrying a dead token.
+/// A grant that hangs (a token server killed mid-request, its connection held open) is given up
+/// after 30 s — longer than an AuthService restart takes (up to 18 s in the chaos soak), because
+/// a proxy in front of it (DCP's, here) may hold a request across the restart and deliver it to
+/// the new process: a grant given up too early is sent again, and the held one, arriving after the
+/// retry's token was used, is reuse (docs/auth.md, <i>reuse grace</i>). A refresh token the
+/// AuthService no longer honours (its family revoked, e.g. by "Revoke all tokens") is replaced by
+/// signing in again, as an app that keeps the user's credentials would: a client is never left
+/// retrying a dead token.
 /// </remarks>
+/// <param name="client">The token endpoint.</param>
+/// <param name="user">The user name.</param>
+/// <param name="password">The password, kept to sign in again; never logged or sent anywhere but the token endpoint.</param>
 public sealed class UserTokens(TokenClient client, string user, string password)
 {
     private static readonly TimeSpan GrantTimeout = TimeSpan.FromSeconds(30);
@@ -27,6 +32,7 @@ public sealed class UserTokens(TokenClient client, string user, string password)
     private TokenResponse? _current;
     private Task<TokenResponse>? _grant;
 
+    /// <summary>The current access token, or a new one when <paramref name="forceRefresh"/> (the first call signs in).</summary>
     public async ValueTask<string> GetAsync(bool forceRefresh, CancellationToken cancellationToken)
     {
         Task<TokenResponse> grant;
