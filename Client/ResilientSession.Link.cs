@@ -76,7 +76,7 @@ public sealed partial class ResilientSession
                 if (e.RunId is not null) ForgetPrompt(e.RunId);
                 _events.Writer.TryWrite(e);
                 // A run ended: room for a prompt the server refused as one too many.
-                if (e.Kind == EventKinds.StreamEnd) await ResendRefusedPromptsAsync(link, cancellationToken);
+                if (e.Kind == EventKinds.StreamEnd) await ResendOneRefusedPromptAsync(link, cancellationToken);
                 return null;
             case SnapshotMessage snapshot:
                 return OnSnapshot(snapshot) ? null : ClientTelemetry.ChainMismatchReason;

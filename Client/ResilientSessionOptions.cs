@@ -56,7 +56,8 @@ public sealed class ResilientSessionOptions
 
     /// <summary>
     /// How long a prompt the server refused with <c>too_many_runs</c> waits before it is sent again
-    /// when no run ends first (a <c>stream.end</c> sends it at once). Defaults to 2 s.
+    /// when no run ends first (a <c>stream.end</c> sends the oldest refused prompt at once; one
+    /// per end, one per delay). Defaults to 2 s.
     /// </summary>
     public TimeSpan RefusedPromptRetryDelay { get; init; } = TimeSpan.FromSeconds(2);
 

@@ -5,13 +5,14 @@ using Microsoft.Extensions.Time.Testing;
 namespace AspireResilience.UnitTests.Client;
 
 /// <summary>
-/// A prompt refused with too_many_runs is sent again on the same link: at the next stream.end,
-/// or after RefusedPromptRetryDelay when no run ends first — never lost, never sent twice per refusal.
+/// A prompt refused with too_many_runs is sent again on the same link, oldest first and one at a
+/// time: at the next stream.end, or after RefusedPromptRetryDelay when no run ends first — never
+/// lost, and never a burst that could trip the server's frame rate.
 /// </summary>
 [TestClass]
 public sealed class RefusedPromptTests
 {
-    private const string Refusal = """{"type":"error","code":"too_many_runs","message":"prompt p2: busy","retryable":true,"promptId":"p2"}""";
+    private static string Refusal(string id) => $$"""{"type":"error","code":"too_many_runs","message":"prompt {{id}}: busy","retryable":true,"promptId":"{{id}}"}""";
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
     [TestMethod]
@@ -55,7 +56,7 @@ public sealed class RefusedPromptTests
         await session.SendPromptAsync("p2", "second", timeout.Token);
         await session.SendPromptAsync("p3", "third", timeout.Token);
         await socket.NextSentAsync("\"p3\"", timeout.Token);
-        socket.Push(Refusal);
+        socket.Push(Refusal("p2"));
         await NextAsync<ServerError>(session, timeout.Token);
         // p2's answer starts anyway (e.g. the client had re-sent it after a reconnect race).
         socket.Push("""{"type":"event","seq":1,"kind":"stream.start","index":0,"text":"","runId":"p2"}""");
@@ -70,6 +71,34 @@ public sealed class RefusedPromptTests
     }
 
     [TestMethod]
+    public async Task ManyRefusedPromptsGoOutOneAtATimeOldestFirst()
+    {
+        var (socket, session, time) = await ConnectAsync();
+        await using var _session = session;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        foreach (var id in new[] { "p2", "p3", "p4" })
+        {
+            await session.SendPromptAsync(id, id, timeout.Token);
+        }
+        await socket.NextSentAsync("\"p4\"", timeout.Token);
+        foreach (var id in new[] { "p2", "p3", "p4" })
+        {
+            socket.Push(Refusal(id));
+            await NextAsync<ServerError>(session, timeout.Token);
+        }
+
+        socket.Push("""{"type":"event","seq":1,"kind":"stream.start","index":0,"text":"","runId":"p1"}""");
+        socket.Push("""{"type":"event","seq":2,"kind":"stream.end","index":1,"text":"","runId":"p1"}""");
+        StringAssert.Contains(await socket.NextSentAsync("\"prompt\"", timeout.Token), "\"id\":\"p2\"", "one run ended: one prompt, the oldest");
+        var next = socket.NextSentAsync("\"prompt\"", timeout.Token);
+        await Task.Delay(50, timeout.Token);
+        Assert.IsFalse(next.IsCompleted, "not the others at the same stream.end");
+
+        time.Advance(RetryDelay);
+        StringAssert.Contains(await next, "\"id\":\"p3\"", "the retry delay sends the next one");
+    }
+
+    [TestMethod]
     public void ARetryDelayOfZeroIsRefused()
     {
         var options = Options(new SteppedServerSocket(), TimeProvider.System, TimeSpan.Zero);
@@ -80,7 +109,7 @@ public sealed class RefusedPromptTests
     {
         await session.SendPromptAsync("p2", "second", cancellationToken);
         await socket.NextSentAsync("\"p2\"", cancellationToken);
-        socket.Push(Refusal);
+        socket.Push(Refusal("p2"));
         return await NextAsync<ServerError>(session, cancellationToken);
     }
 
