@@ -12,6 +12,10 @@ public static class RedisDataCommands
     public const string RestartKeepingData = "redis-restart-keep-data";
     public const string RestartLosingData = "redis-restart-lose-data";
 
+    // redis-server stops within a second of SIGTERM (an AOF fsync); a stop that takes longer is
+    // reported as a failure rather than left spinning on the dashboard.
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
+
     public static IResourceBuilder<RedisServerResource> WithDataCommands(this IResourceBuilder<RedisServerResource> redis)
     {
         redis.WithCommand(RestartKeepingData, "Restart (keep data)",
@@ -34,9 +38,22 @@ public static class RedisDataCommands
         var notifications = context.Services.GetRequiredService<ResourceNotificationService>();
         var stop = await commands.ExecuteCommandAsync(context.ResourceName, KnownResourceCommands.StopCommand, context.CancellationToken);
         if (!stop.Success) return stop;
-        await notifications.WaitForResourceAsync(resource,
-            e => e.ResourceId == context.ResourceName && e.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state),
-            context.CancellationToken);
+        using (var stopWait = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken))
+        {
+            stopWait.CancelAfter(StopTimeout);
+            try
+            {
+                await notifications.WaitForResourceAsync(resource,
+                    e => e.ResourceId == context.ResourceName && e.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state),
+                    stopWait.Token);
+            }
+            catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
+            {
+                var state = notifications.TryGetCurrentState(context.ResourceName, out var current) ? current.Snapshot.State?.Text : null;
+                return CommandResults.Failure(
+                    $"{context.ResourceName} did not stop within {StopTimeout.TotalSeconds:0} s of the stop command (state: {state ?? "unknown"}); its console log says why.");
+            }
+        }
         if (wipe is not null)
         {
             var data = new DirectoryInfo(wipe);

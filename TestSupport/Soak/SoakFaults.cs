@@ -77,9 +77,20 @@ internal sealed class SoakFaults(TestEnvironment env, IReadOnlyList<SoakClient> 
         var instance = env.Faults.Instances(ResourceNames.Redis).Single();
         var restarted = await env.App.ResourceCommands.ExecuteCommandAsync(instance, RedisDataCommands.RestartKeepingData,
             Timeouts.Token(Timeouts.StartStop));
-        if (!restarted.Success) throw new InvalidOperationException($"Redis did not restart: {restarted.Message}");
-        await env.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Redis, cancellationToken)
-            .WaitAsync(Timeouts.StartStop, cancellationToken);
+        if (!restarted.Success)
+        {
+            throw new InvalidOperationException($"Redis did not restart ({(restarted.Canceled ? "cancelled" : restarted.Message)}):\n"
+                + await ResourceDiagnosis.DescribeAsync(env.App, ResourceNames.Redis, instance));
+        }
+        try
+        {
+            await env.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Redis, cancellationToken)
+                .WaitAsync(Timeouts.StartStop, cancellationToken);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException("Redis restarted but was not healthy again:\n" + await ResourceDiagnosis.DescribeAsync(env.App, ResourceNames.Redis, instance), e);
+        }
         return instance;
     }
 
