@@ -29,6 +29,11 @@ filter="${filter:+($filter)&}$leave_out"
 results=artifacts/test-results; [ "$redis" = cluster ] && results=artifacts/test-results-cluster
 rm -rf "$results"
 mkdir -p "$results"
+# DCP (Aspire's orchestrator) logs what it does to each process and proxy; a test that waits in
+# vain for a resource quotes the lines about it (TestSupport/Hosting/ResourceDiagnosis.cs).
+export DCP_DIAGNOSTICS_LOG_LEVEL="${DCP_DIAGNOSTICS_LOG_LEVEL:-debug}"
+export DCP_DIAGNOSTICS_LOG_FOLDER="$PWD/$results/dcp-logs"
+mkdir -p "$DCP_DIAGNOSTICS_LOG_FOLDER"
 
 dotnet build AspireResilience.sln --nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
 # The house style (.editorconfig) holds before anything runs: whitespace, usings, naming.

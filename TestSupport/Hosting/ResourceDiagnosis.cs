@@ -68,7 +68,54 @@ public static partial class ResourceDiagnosis
         {
             text.AppendLine($"    {line}");
         }
+        if (Environment.GetEnvironmentVariable(DcpLogFolderVariable) is { Length: > 0 } folder)
+        {
+            text.AppendLine($"  what DCP did with it (last {DcpLineCount} lines of {folder}):");
+            foreach (var line in DcpLines(folder, instance))
+            {
+                text.AppendLine($"    {line}");
+            }
+        }
         return text.ToString();
+    }
+
+    // test.sh points DCP's diagnostics log here: one set of files per AppHost the run starts.
+    private const string DcpLogFolderVariable = "DCP_DIAGNOSTICS_LOG_FOLDER";
+    private const int DcpLineCount = 30;
+    private const int DcpLineChars = 400;
+
+    // DCP's log streaming to Aspire says nothing about the process or its proxy.
+    private const string LogStreamingLogger = "api-server.Logstorage";
+
+    // Instance ids carry a random suffix, so the lines naming one are this AppHost's.
+    private static IEnumerable<string> DcpLines(string folder, string instance)
+    {
+        try
+        {
+            return Directory.EnumerateFiles(folder, "*.log")
+                .SelectMany(file =>
+                {
+                    // DCP still writes the file: read it shared.
+                    using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    using var reader = new StreamReader(stream);
+                    return reader.ReadToEnd().Split('\n').Where(line => line.Contains(instance, StringComparison.Ordinal) && !line.Contains(LogStreamingLogger, StringComparison.Ordinal)).ToList();
+                })
+                .OrderBy(Timestamp, StringComparer.Ordinal)
+                .TakeLast(DcpLineCount)
+                .Select(line => line.Length > DcpLineChars ? line[..DcpLineChars] + "…" : line)
+                .ToList();
+        }
+        catch (IOException e)
+        {
+            return [$"(unreadable: {e.Message})"];
+        }
+    }
+
+    // DCP writes JSON lines with an ISO-8601 "ts": ordinal order is time order.
+    private static string Timestamp(string line)
+    {
+        var at = line.IndexOf("\"ts\":\"", StringComparison.Ordinal);
+        return at < 0 ? "" : line[(at + 6)..Math.Min(line.Length, at + 36)];
     }
 
     private static async Task<string> ProbeOwnAddressAsync(Uri address)
