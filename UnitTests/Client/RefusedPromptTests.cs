@@ -90,12 +90,14 @@ public sealed class RefusedPromptTests
         socket.Push("""{"type":"event","seq":1,"kind":"stream.start","index":0,"text":"","runId":"p1"}""");
         socket.Push("""{"type":"event","seq":2,"kind":"stream.end","index":1,"text":"","runId":"p1"}""");
         StringAssert.Contains(await socket.NextSentAsync("\"prompt\"", timeout.Token), "\"id\":\"p2\"", "one run ended: one prompt, the oldest");
-        var next = socket.NextSentAsync("\"prompt\"", timeout.Token);
-        await Task.Delay(50, timeout.Token);
-        Assert.IsFalse(next.IsCompleted, "not the others at the same stream.end");
+        // Frames are handled one after another: once the next one reached the application, the
+        // stream.end's handling (and every re-send it made) is over.
+        socket.Push("""{"type":"event","seq":3,"kind":"message","index":0,"text":"marker"}""");
+        while ((await session.Events.ReadAsync(timeout.Token)).Seq < 3) { }
+        Assert.IsFalse(socket.DrainSent().Any(f => f.Contains("\"prompt\"", StringComparison.Ordinal)), "not the others at the same stream.end");
 
         time.Advance(RetryDelay);
-        StringAssert.Contains(await next, "\"id\":\"p3\"", "the retry delay sends the next one");
+        StringAssert.Contains(await socket.NextSentAsync("\"prompt\"", timeout.Token), "\"id\":\"p3\"", "the retry delay sends the next one");
     }
 
     [TestMethod]

@@ -31,6 +31,14 @@ internal sealed class SteppedServerSocket : WebSocket
         }
     }
 
+    /// <summary>Every frame the client has sent and no <see cref="NextSentAsync"/> has read yet.</summary>
+    public IReadOnlyList<string> DrainSent()
+    {
+        var sent = new List<string>();
+        while (_sent.Reader.TryRead(out var frame)) sent.Add(frame);
+        return sent;
+    }
+
     public override async Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)
     {
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _aborted.Token);
