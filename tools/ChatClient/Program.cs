@@ -13,8 +13,8 @@ if (options is null)
     return argumentError is null ? 0 : 2;
 }
 using var auth = new HttpClient { BaseAddress = options.Auth };
-// One grant at a time, kept past a dropped link, signing in again once the family is revoked:
-// the chat survives the dashboard's AuthService restart, kill and "Revoke all tokens".
+// One grant at a time, kept past a dropped link, given up after 30 s: the chat survives the
+// dashboard's AuthService restart and kill. ("Revoke all tokens" closes it 4003: signed out.)
 var tokens = new UserTokens(new TokenClient(auth), options.User, options.Password);
 using var quit = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; quit.Cancel(); };
